@@ -1,0 +1,125 @@
+// Times the linearizability checker on generated histories of a correct register (and on the
+// same histories with one read corrupted), relative to the 10,000-op / 100-key case as the
+// baseline measured in the same run. Not a test: machines here are noisy.
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <chrono>
+#include <map>
+#include <tuple>
+#include <vector>
+
+#include "distlab/sim/check/linearizability.hpp"
+
+namespace {
+
+using namespace distlab::sim;
+
+struct SplitMix64 {
+  std::uint64_t state;
+  std::uint64_t next() {
+    std::uint64_t z = (state += 0x9e3779b97f4a7c15ULL);
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+    return z ^ (z >> 31);
+  }
+  std::uint64_t below(std::uint64_t n) { return next() % n; }
+};
+
+struct Case {
+  const char* name;
+  std::size_t ops;
+  std::uint64_t keys;
+  std::uint32_t clients;
+};
+
+// Each op takes effect at a random point inside its interval; 3% fail, 5% unknown (an unknown
+// write takes effect half the time). Values are unique per write.
+History generate(const Case& c, std::uint64_t seed) {
+  constexpr Time kGap = ms(2);
+  constexpr Time kLatency = ms(3);
+  SplitMix64 rng{seed};
+  std::vector<Time> free_at(c.clients, 0);
+  std::vector<std::pair<Operation, Time>> ops;
+  for (std::size_t k = 0; k < c.ops; ++k) {
+    const auto client = static_cast<std::uint32_t>(
+        std::min_element(free_at.begin(), free_at.end()) - free_at.begin());
+    Operation op;
+    op.client = client;
+    op.invoke = free_at[client] + static_cast<Time>(rng.below(kGap + 1));
+    const Time point = op.invoke + static_cast<Time>(rng.below(kLatency + 1));
+    op.complete = point + static_cast<Time>(rng.below(kLatency + 1));
+    op.kind = rng.below(2) == 0 ? OpKind::write : OpKind::read;
+    op.key = rng.below(c.keys);
+    const std::uint64_t roll = rng.below(1000);
+    op.outcome = roll < 30 ? Outcome::fail : roll < 80 ? Outcome::unknown : Outcome::ok;
+    const bool effective =
+        op.outcome == Outcome::ok || (op.outcome == Outcome::unknown && rng.below(2) == 0);
+    free_at[client] = op.complete;
+    if (op.outcome == Outcome::unknown) {
+      free_at[client] = op.invoke + 3 * kLatency;
+      op.complete = kNever;
+    }
+    ops.emplace_back(op, effective ? point : kNever);
+  }
+  std::sort(ops.begin(), ops.end(), [](const auto& a, const auto& b) {
+    return std::tie(a.first.invoke, a.first.client) < std::tie(b.first.invoke, b.first.client);
+  });
+  std::vector<std::size_t> order;
+  for (std::size_t i = 0; i < ops.size(); ++i) {
+    ops[i].first.id = i;
+    ops[i].first.value = ops[i].first.kind == OpKind::write ? static_cast<Value>(i + 1) : -1;
+    if (ops[i].second != kNever) order.push_back(i);
+  }
+  std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+    return std::tie(ops[a].second, a) < std::tie(ops[b].second, b);
+  });
+  std::map<std::uint64_t, Value> reg;
+  for (std::size_t i : order) {
+    Operation& op = ops[i].first;
+    if (op.kind == OpKind::write) {
+      reg[op.key] = op.value;
+    } else if (op.outcome == Outcome::ok) {
+      op.value = reg[op.key];
+    }
+  }
+  History h;
+  for (auto& [op, point] : ops) h.push_back(op);
+  return h;
+}
+
+double seconds_of(const History& h, check::LinearizabilityResult& out) {
+  const auto start = std::chrono::steady_clock::now();
+  out = check::check_linearizable(h);
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
+
+}  // namespace
+
+int main() {
+  const Case cases[] = {{"10k ops, 100 keys, 10 clients", 10'000, 100, 10},
+                        {"100k ops, 100 keys, 10 clients", 100'000, 100, 10},
+                        {"100k ops, 1000 keys, 50 clients", 100'000, 1000, 50},
+                        {"10k ops, 1 key, 10 clients", 10'000, 1, 10},
+                        {"10k ops, 1 key, 30 clients", 10'000, 1, 30}};
+  double baseline = 0;
+  for (const Case& c : cases) {
+    History h = generate(c, 2024);
+    check::LinearizabilityResult r;
+    const double t = seconds_of(h, r);
+    if (baseline == 0) baseline = t;
+    fmt::print("{:<34} {:>9.3f} s {:>12.0f} ops/s  x{:<7.2f} {}\n", c.name, t, c.ops / t,
+               t / baseline, r.summary());
+    // Corrupt one late read to a value never written: check, shrink and explain.
+    for (std::size_t i = h.size() * 3 / 4; i < h.size(); ++i) {
+      if (h[i].kind == OpKind::read && h[i].outcome == Outcome::ok) {
+        h[i].value = 1'000'000'007;
+        break;
+      }
+    }
+    const double tb = seconds_of(h, r);
+    fmt::print("{:<34} {:>9.3f} s {:>12.0f} ops/s  x{:<7.2f} {}\n", "  same, one corrupted read", tb,
+               c.ops / tb, tb / baseline, r.summary());
+  }
+  return 0;
+}

@@ -1,0 +1,15 @@
+// The explicit table of built-in models: name -> factory. No static self-registration, so the
+// list is easy to read and nothing depends on link order. Protocols from outside the tree are
+// added to the same Registry at run time.
+#include "models/registry.hpp"
+
+#include "kv/kv.hpp"
+
+namespace distlab::models {
+
+void register_builtin(sim::Registry& r) {
+  r.add({"kv", "small replicated key/value stores that prove the stack",
+         {"single", "primary-backup", "backup-reads"}, kv::build});
+}
+
+}  // namespace distlab::models

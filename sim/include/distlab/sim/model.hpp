@@ -1,0 +1,52 @@
+#pragma once
+// How a model plugs into the simulator. A ModelFactory reads its options from the scenario's
+// [model] table and returns a ModelInstance: its server nodes and how clients route to them.
+// The registry maps model names to factories; it is filled explicitly (models/registry.cpp)
+// and accepts factories from outside the tree (a plugin library, a Python class).
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "distlab/sim/client_api.hpp"
+#include "distlab/sim/node.hpp"
+#include "distlab/sim/options.hpp"
+#include "distlab/sim/rng.hpp"
+
+namespace distlab::sim {
+
+struct ModelInstance {
+  // One name per server node; NodeId i is server_names[i]. Clients get ids after the servers.
+  std::vector<std::string> server_names;
+  // Role aliases usable in fault specs, e.g. {"primary", 0}, {"tail", 2}.
+  std::map<std::string, NodeId> roles;
+  // A fresh protocol object for server `id` (at start and after every restart).
+  std::function<std::unique_ptr<Protocol>(NodeId id)> make_node;
+  // The server a client sends `req` to on its first attempt; `last` is the server that timed
+  // out or failed before (or kNoNode). Default: server 0.
+  std::function<NodeId(const ClientRequest& req, NodeId last, Rng& rng)> route;
+};
+inline constexpr NodeId kNoNode = static_cast<NodeId>(-1);
+
+struct ModelFactory {
+  std::string name;
+  std::string description;
+  std::vector<std::string> variants;  // empty: the model has no variants
+  std::function<ModelInstance(Options& model_options)> build;
+};
+
+class Registry {
+ public:
+  void add(ModelFactory f);
+  const ModelFactory* find(const std::string& name) const;
+  const std::map<std::string, ModelFactory>& all() const { return factories_; }
+
+ private:
+  std::map<std::string, ModelFactory> factories_;
+};
+
+// The process-wide registry with the built-in models (models/registry.cpp fills it).
+Registry& registry();
+
+}  // namespace distlab::sim

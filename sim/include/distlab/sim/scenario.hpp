@@ -1,0 +1,119 @@
+#pragma once
+// A scenario file, parsed and validated. Loading checks every key (unknown keys are errors),
+// every type and every range, and reports the file, line, column and key path of a problem.
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "distlab/sim/error.hpp"
+#include "distlab/sim/options.hpp"
+#include "distlab/sim/types.hpp"
+
+namespace distlab::sim {
+
+struct RegionConfig {
+  std::string name;
+  Time latency = us(100);  // one-way, between two hosts of the region
+};
+
+struct NetworkConfig {
+  enum class Topology { lan, regions };
+  // flow: SimGrid's flow model with textbook latency + size/bandwidth and bandwidth sharing
+  // between concurrent flows; lv08: SimGrid's TCP-calibrated factors; textbook: latency +
+  // size/bandwidth per message, no sharing, computed without SimGrid's network model (fastest).
+  enum class Model { flow, lv08, textbook };
+  Topology topology = Topology::lan;
+  Model model = Model::flow;
+  Time latency = us(50);           // lan: one-way host-to-host latency
+  double bandwidth_bps = 100e9;    // per host link (bits/s)
+  std::vector<RegionConfig> regions;
+  std::vector<std::vector<Time>> inter_region_latency;  // one-way, [from][to]
+  double wan_bandwidth_bps = 10e9;
+  std::map<std::string, std::string> placement;  // node name -> region name
+};
+
+struct FaultSpec {
+  enum class Kind {
+    crash, restart, pause, partition, heal, loss, duplicate, delay, clock_step, clock_drift
+  };
+  enum class Distribution { constant, uniform, exponential };
+  Kind kind = Kind::crash;
+  SourcePos pos;             // where in the file (for error messages at run time)
+  std::string key_path;      // e.g. "fault[2]"
+  Time at = 0;
+  Time until = kNever;       // loss/duplicate/delay end; partition heal; pause resume
+  Time restart_at = kNever;  // crash: restart time
+  std::vector<std::string> nodes;                 // node names/roles; empty = all
+  std::vector<std::vector<std::string>> groups;   // partition groups
+  bool one_way = false;                           // partition: only groups[0] -> others
+  double probability = 0;
+  Distribution distribution = Distribution::constant;
+  Time delay_a = 0, delay_b = 0;  // constant: a; uniform: [a, b]; exponential: mean a
+  Time clock_step = 0;
+  double drift_ppm = 0;
+};
+
+struct RetryConfig {
+  std::uint32_t max_attempts = 1;  // 1 = no retries
+  Time backoff_base = ms(10);
+  Time backoff_max = sec(1);
+  enum class Jitter { none, full, equal } jitter = Jitter::full;
+};
+
+struct BreakerConfig {
+  bool enabled = false;
+  std::uint32_t failure_threshold = 5;  // consecutive failures that open the breaker
+  Time open_for = ms(500);              // then half-open
+  std::uint32_t half_open_probes = 1;   // successes in half-open that close it again
+};
+
+struct WorkloadConfig {
+  enum class Kind { closed, open };
+  enum class KeyDist { uniform, zipf };
+  Kind kind = Kind::closed;
+  std::string key_path;       // "workload[0]"
+  std::uint32_t clients = 1;
+  Time think_time = 0;        // closed loop
+  double rate_per_s = 0;      // open loop: total Poisson arrival rate over all clients
+  double read_fraction = 0.5;
+  std::uint64_t key_count = 100;
+  KeyDist key_dist = KeyDist::uniform;
+  double zipf_s = 0.99;
+  std::uint32_t value_bytes = 100;
+  Time start = 0;
+  Time stop = kNever;  // default: scenario end
+  Time timeout = ms(1000);
+  RetryConfig retry;
+  BreakerConfig breaker;
+  std::optional<std::string> region;  // place this workload's clients in a region
+};
+
+struct CheckConfig {
+  bool linearizable = false;
+};
+
+struct Scenario {
+  std::string file;  // path it came from, or "<string>"
+  std::string title;
+  std::uint64_t seed = 1;
+  Time duration = sec(10);
+  Time drain = sec(1);  // after duration: no new ops, in-flight ones may finish
+  Time bucket = sec(1); // time-series bucket
+  NetworkConfig network;
+  std::string model_name;
+  std::shared_ptr<Options> model_options;  // the [model] table, read by the model's factory
+  std::vector<WorkloadConfig> workloads;
+  std::vector<FaultSpec> faults;
+  CheckConfig check;
+};
+
+// Parse and validate a scenario. `overrides` are "key.path=value" strings (from --set); the
+// value is read as a TOML value, or as a string if it is not one. Throws ConfigError.
+Scenario load_scenario_file(const std::string& path, const std::vector<std::string>& overrides = {});
+Scenario load_scenario_string(const std::string& toml_text, const std::string& name,
+                              const std::vector<std::string>& overrides = {});
+
+}  // namespace distlab::sim

@@ -1,0 +1,39 @@
+#pragma once
+// The Context a node's handlers see: a thin forwarding layer over the World.
+#include "distlab/sim/node.hpp"
+#include "engine/world.hpp"
+
+namespace distlab::sim::engine {
+
+class NodeContext final : public Context {
+ public:
+  NodeContext(World& w, NodeState& n) : w_(w), n_(n) {}
+  NodeId self() const override { return n_.id; }
+  std::string_view name() const override { return n_.name; }
+  std::string_view name_of(NodeId id) const override { return w_.node(id).name; }
+  const std::vector<NodeId>& peers() const override { return w_.server_ids(); }
+  void send(NodeId to, Message msg) override;
+  TimerId set_timer(Time delay) override { return w_.set_timer(n_.id, delay); }
+  void cancel_timer(TimerId id) override { w_.cancel_timer(n_.id, id); }
+  Time now() const override { return n_.clock.read(w_.now()); }
+  Rng& rng() override { return n_.rng; }
+  Storage& storage() override { return storage_; }
+  NodeMetrics& metrics() override { return n_.metrics; }
+  void log_line(std::string_view line) override;
+
+ private:
+  // Charges disk time for every write, delaying this handler's later sends.
+  struct TimedStorage final : Storage {
+    explicit TimedStorage(NodeContext& c) : c_(c) {}
+    void put(std::string_view key, std::string value) override;
+    std::optional<std::string> get(std::string_view key) const override { return c_.n_.storage.get(key); }
+    void erase(std::string_view key) override;
+    const std::map<std::string, std::string, std::less<>>& all() const override { return c_.n_.storage.all(); }
+    NodeContext& c_;
+  };
+  World& w_;
+  NodeState& n_;
+  TimedStorage storage_{*this};
+};
+
+}  // namespace distlab::sim::engine

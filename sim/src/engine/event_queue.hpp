@@ -1,0 +1,50 @@
+#pragma once
+// The simulator's own event queue: timers, message arrivals, faults. Ties in time are broken by
+// a sequence number, so the order never depends on addresses or container internals.
+#include <cstdint>
+#include <queue>
+#include <vector>
+
+#include "distlab/sim/message.hpp"
+#include "distlab/sim/types.hpp"
+
+namespace distlab::sim::engine {
+
+struct Event {
+  enum class Type : std::uint8_t { deliver, depart, timer, fault, fault_end, restart, resume };
+  Time t = 0;
+  std::uint64_t seq = 0;
+  Type type = Type::timer;
+  NodeId node = 0;        // receiver (deliver), owner (timer), sender (depart)
+  NodeId from = 0;        // deliver/depart: sender
+  std::uint32_t incarnation = 0;
+  std::uint64_t a = 0;    // timer id, fault index, message trace id
+  Message msg;
+};
+
+class EventQueue {
+ public:
+  void push(Event e) {
+    e.seq = next_seq_++;
+    q_.push(std::move(e));
+  }
+  bool empty() const { return q_.empty(); }
+  Time next_time() const { return q_.empty() ? kNever : q_.top().t; }
+  Event pop() {
+    Event e = q_.top();
+    q_.pop();
+    return e;
+  }
+  std::size_t size() const { return q_.size(); }
+
+ private:
+  struct Later {
+    bool operator()(const Event& a, const Event& b) const {
+      return a.t != b.t ? a.t > b.t : a.seq > b.seq;
+    }
+  };
+  std::priority_queue<Event, std::vector<Event>, Later> q_;
+  std::uint64_t next_seq_ = 0;
+};
+
+}  // namespace distlab::sim::engine

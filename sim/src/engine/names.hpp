@@ -1,0 +1,19 @@
+#pragma once
+// Resolving node names used in scenario files (server names, role aliases, client names, and
+// the groups "servers", "clients", "all") and placing nodes into regions.
+#include <string>
+#include <vector>
+
+#include "distlab/sim/model.hpp"
+#include "distlab/sim/scenario.hpp"
+
+namespace distlab::sim::engine {
+
+// Node ids for `name`; throws ConfigError positioned at the fault when the name is unknown.
+std::vector<NodeId> resolve_nodes(const std::string& name, const ModelInstance& m,
+                                  std::size_t node_count, const FaultSpec& where);
+// Region index per node (0 for every node on a LAN).
+std::vector<std::size_t> assign_regions(const Scenario& s, const ModelInstance& m,
+                                        std::size_t node_count);
+
+}  // namespace distlab::sim::engine

@@ -1,0 +1,88 @@
+#include "distlab/sim/run.hpp"
+
+#include <fmt/format.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "distlab/sim/model.hpp"
+#include "engine/names.hpp"
+#include "engine/simgrid_driver.hpp"
+#include "engine/world.hpp"
+#include "output/results.hpp"
+
+namespace distlab::sim {
+namespace {
+
+ModelInstance build_model(const Scenario& s) {
+  Options& mo = *s.model_options;
+  const ModelFactory* f = registry().find(s.model_name);
+  if (!f) {
+    std::vector<std::string> names;
+    for (const auto& [n, _] : registry().all()) names.push_back(n);
+    mo.fail("name", fmt::format("unknown model \"{}\"; known models: {}", s.model_name,
+                                fmt::join(names, ", ")));
+  }
+  ModelInstance m = f->build(mo);
+  mo.finish();
+  DISTLAB_ASSERT(!m.server_names.empty(), "a model must have at least one server");
+  DISTLAB_ASSERT(static_cast<bool>(m.make_node), "a model must have a node factory");
+  return m;
+}
+
+void check_names(const Scenario& s, const ModelInstance& m) {
+  std::size_t nodes = m.server_names.size();
+  for (const auto& w : s.workloads) nodes += w.clients;
+  for (const auto& f : s.faults) {
+    for (const auto& n : f.nodes) engine::resolve_nodes(n, m, nodes, f);
+    for (const auto& g : f.groups)
+      for (const auto& n : g) engine::resolve_nodes(n, m, nodes, f);
+  }
+  engine::assign_regions(s, m, nodes);
+}
+
+void write_file(const std::string& path, const std::string& content) {
+  const std::string tmp = path + ".partial";
+  {
+    std::ofstream f(tmp, std::ios::binary);
+    f << content;
+    if (!f) throw ConfigError(SourcePos{path, 0, 0}, "--out", "cannot write this file");
+  }
+  std::filesystem::rename(tmp, path);
+}
+
+}  // namespace
+
+void validate_scenario(const Scenario& s) { check_names(s, build_model(s)); }
+
+RunResult run_scenario(const Scenario& s, const RunOptions& opt) {
+  ModelInstance model = build_model(s);
+  check_names(s, model);
+  const std::uint64_t seed = opt.seed.value_or(s.seed);
+  if (!opt.out_dir.empty()) {
+    std::error_code ec;
+    std::filesystem::create_directories(opt.out_dir, ec);
+    if (ec) throw ConfigError(SourcePos{opt.out_dir, 0, 0}, "--out", "cannot create the directory: " + ec.message());
+  }
+  if (opt.trace && opt.out_dir.empty())
+    throw ConfigError(SourcePos{}, "--trace", "--trace needs --out DIR to write the trace into");
+  engine::Recorder rec(opt.trace ? opt.out_dir : "");
+  engine::World world(s, seed, std::move(model), rec);
+  engine::run_on_simgrid(world, opt.simgrid_args, opt.progress);
+  engine::RunOutputs o = engine::make_outputs(world, s, seed);
+  if (!opt.out_dir.empty()) {
+    write_file(opt.out_dir + "/results.json", o.results_json);
+    write_file(opt.out_dir + "/timeseries.csv", o.timeseries_csv);
+    write_file(opt.out_dir + "/history.csv", o.history_csv);
+    write_file(opt.out_dir + "/nodes.csv", o.nodes_csv);
+  }
+  rec.close_trace({});
+  RunResult r;
+  r.results_json = std::move(o.results_json);
+  r.summary = std::move(o.summary);
+  r.checks_passed = o.checks_passed;
+  r.events = world.events();
+  return r;
+}
+
+}  // namespace distlab::sim

@@ -1,0 +1,390 @@
+#include "engine/world.hpp"
+
+#include <fmt/format.h>
+
+#include "distlab/sim/error.hpp"
+#include "engine/context.hpp"
+#include "engine/names.hpp"
+#include "workload/client.hpp"
+
+namespace distlab::sim::engine {
+
+World::World(const Scenario& s, std::uint64_t seed, ModelInstance model, Recorder& rec)
+    : s_(s), seed_(seed), model_(std::move(model)), rec_(rec), net_rng_(seed, "network", 0) {
+  auto add_node = [&](std::string name, bool client) {
+    auto n = std::make_unique<NodeState>();
+    n->id = static_cast<NodeId>(nodes_.size());
+    n->name = std::move(name);
+    n->client = client;
+    n->rng = Rng(seed, client ? "client" : "node", n->id);
+    n->ctx = std::make_unique<NodeContext>(*this, *n);
+    nodes_.push_back(std::move(n));
+  };
+  for (const auto& name : model_.server_names) {
+    server_ids_.push_back(static_cast<NodeId>(nodes_.size()));
+    add_node(name, false);
+  }
+  std::uint32_t client_no = 0;
+  for (const auto& wl : s_.workloads)
+    for (std::uint32_t i = 0; i < wl.clients; ++i) add_node(fmt::format("client{}", client_no++), true);
+  region_of_ = assign_regions(s_, model_, nodes_.size());
+  active_.assign(s_.faults.size(), false);
+  fault_members_.resize(s_.faults.size());
+  for (std::size_t f = 0; f < s_.faults.size(); ++f) {
+    const FaultSpec& spec = s_.faults[f];
+    auto& m = fault_members_[f];
+    m.assign(nodes_.size(), 0);
+    if (spec.kind == FaultSpec::Kind::partition) {
+      for (std::size_t g = 0; g < spec.groups.size(); ++g)
+        for (const auto& name : spec.groups[g])
+          for (NodeId id : resolve_nodes(name, model_, nodes_.size(), spec)) m[id] = static_cast<std::uint8_t>(g + 1);
+    } else if (spec.nodes.empty()) {
+      m.assign(nodes_.size(), 1);
+    } else {
+      for (const auto& name : spec.nodes)
+        for (NodeId id : resolve_nodes(name, model_, nodes_.size(), spec)) m[id] = 1;
+    }
+  }
+}
+
+World::~World() = default;
+
+const std::string& World::region_of(NodeId id) const {
+  static const std::string lan = "lan";
+  if (s_.network.topology == NetworkConfig::Topology::lan) return lan;
+  return s_.network.regions[region_of_[id]].name;
+}
+
+Time World::latency(NodeId from, NodeId to) const {
+  if (from == to) return 0;
+  const auto& net = s_.network;
+  if (net.topology == NetworkConfig::Topology::lan) return net.latency;
+  const auto a = region_of_[from], b = region_of_[to];
+  if (a == b) return net.regions[a].latency;
+  return net.inter_region_latency[a][b];
+}
+
+void World::start() {
+  for (std::size_t f = 0; f < s_.faults.size(); ++f) {
+    Event e;
+    e.type = Event::Type::fault;
+    e.t = s_.faults[f].at;
+    e.a = f;
+    q_.push(std::move(e));
+  }
+  std::uint32_t client_no = 0;
+  std::size_t next = server_ids_.size();
+  for (const auto& wl : s_.workloads) {
+    auto keys = std::make_shared<const ZipfTable>(
+        wl.key_count, wl.key_dist == WorkloadConfig::KeyDist::zipf ? wl.zipf_s : 0.0);
+    for (std::uint32_t i = 0; i < wl.clients; ++i, ++client_no, ++next)
+      nodes_[next]->proto = make_client(*this, wl, keys, client_no);
+  }
+  for (NodeId id : server_ids_) nodes_[id]->proto = model_.make_node(id);
+  for (auto& n : nodes_) run_handler(n->id, [](Protocol& p, Context& c) { p.on_start(c); });
+}
+
+void World::run_handler(NodeId id, const std::function<void(Protocol&, Context&)>& f) {
+  NodeState& n = *nodes_[id];
+  n.write_delay = 0;
+  f(*n.proto, *n.ctx);
+  n.write_delay = 0;
+}
+
+void World::run_due(Time now) {
+  while (!q_.empty() && q_.next_time() <= now) {
+    Event e = q_.pop();
+    ++events_;
+    dispatch(e);
+  }
+}
+
+void World::dispatch(Event& e) {
+  switch (e.type) {
+    case Event::Type::deliver: {
+      NodeState& n = *nodes_[e.node];
+      if (n.status == NodeState::Status::paused) {
+        n.backlog.push_back(std::move(e));
+        return;
+      }
+      deliver(e);
+      return;
+    }
+    case Event::Type::depart:
+      depart(e.from, e.node, std::move(e.msg), e.a);
+      return;
+    case Event::Type::timer: {
+      NodeState& n = *nodes_[e.node];
+      if (n.incarnation != e.incarnation || n.status == NodeState::Status::down) return;
+      if (n.status == NodeState::Status::paused) {
+        n.backlog.push_back(std::move(e));
+        return;
+      }
+      if (n.timers.erase(e.a) == 0) return;  // cancelled
+      if (rec_.tracing()) rec_.trace_node("timer", now(), n.name, fmt::format("id {}", e.a));
+      const TimerId id = e.a;
+      run_handler(n.id, [id](Protocol& p, Context& c) { p.on_timer(c, id); });
+      return;
+    }
+    case Event::Type::fault:
+      apply_fault(e.a, false);
+      return;
+    case Event::Type::fault_end:
+      apply_fault(e.a, true);
+      return;
+    case Event::Type::restart: {
+      NodeState& n = *nodes_[e.node];
+      if (n.status != NodeState::Status::down) return;
+      n.status = NodeState::Status::up;
+      n.proto = n.client ? nullptr : model_.make_node(n.id);
+      rec_.trace_node("restart", now(), n.name);
+      if (n.proto) run_handler(n.id, [](Protocol& p, Context& c) { p.on_recover(c); });
+      return;
+    }
+    case Event::Type::resume: {
+      NodeState& n = *nodes_[e.node];
+      if (n.status != NodeState::Status::paused) return;
+      n.status = NodeState::Status::up;
+      rec_.trace_node("resume", now(), n.name);
+      auto backlog = std::move(n.backlog);
+      n.backlog.clear();
+      for (auto& b : backlog) {
+        b.t = now();
+        q_.push(std::move(b));
+      }
+      return;
+    }
+  }
+}
+
+void World::deliver(Event& e) {
+  NodeState& to = *nodes_[e.node];
+  NodeState& from = *nodes_[e.from];
+  if (to.status == NodeState::Status::down || e.incarnation != to.incarnation || blocked(e.from, e.node)) {
+    ++from.counters.dropped;
+    rec_.trace_message("drop", now(), from.name, to.name, e.msg, e.a,
+                       to.status == NodeState::Status::down ? "receiver down" : "partition");
+    return;
+  }
+  ++to.counters.delivered;
+  rec_.trace_message("deliver", now(), from.name, to.name, e.msg, e.a);
+  const NodeId src = e.from;
+  const Message& msg = e.msg;
+  run_handler(to.id, [src, &msg](Protocol& p, Context& c) { p.on_message(c, src, msg); });
+}
+
+TimerId World::set_timer(NodeId node, Time delay_local) {
+  NodeState& n = *nodes_[node];
+  DISTLAB_ASSERT(delay_local >= 0, "negative timer delay");
+  const TimerId id = next_timer_++;
+  n.timers.insert(id);
+  Event e;
+  e.type = Event::Type::timer;
+  e.t = now() + n.write_delay + n.clock.true_delay(delay_local);
+  e.node = node;
+  e.incarnation = n.incarnation;
+  e.a = id;
+  q_.push(std::move(e));
+  return id;
+}
+
+void World::cancel_timer(NodeId node, TimerId id) { nodes_[node]->timers.erase(id); }
+
+void World::send(NodeId from, NodeId to, Message msg, Time extra_delay) {
+  NodeState& src = *nodes_[from];
+  const std::uint64_t id = next_token_++;
+  ++src.counters.sent;
+  src.counters.bytes_sent += msg.size_bytes();
+  rec_.trace_message("send", now(), src.name, nodes_[to]->name, msg, id);
+  if (extra_delay > 0) {
+    Event e;
+    e.type = Event::Type::depart;
+    e.t = now() + extra_delay;
+    e.node = to;
+    e.from = from;
+    e.a = id;
+    e.msg = std::move(msg);
+    q_.push(std::move(e));
+    return;
+  }
+  depart(from, to, std::move(msg), id);
+}
+
+// The message leaves its sender now: message faults decide whether (and how often) it travels.
+void World::depart(NodeId from, NodeId to, Message msg, std::uint64_t trace_id) {
+  NodeState& src = *nodes_[from];
+  if (src.status == NodeState::Status::down) return;
+  int copies = 1;
+  for (std::size_t f = 0; f < s_.faults.size(); ++f) {
+    if (!active_[f]) continue;
+    const FaultSpec& spec = s_.faults[f];
+    const auto& m = fault_members_[f];
+    if (!m[from] && !m[to]) continue;
+    if (spec.kind == FaultSpec::Kind::loss && net_rng_.bernoulli(spec.probability)) copies = 0;
+    if (spec.kind == FaultSpec::Kind::duplicate && copies > 0 && net_rng_.bernoulli(spec.probability)) copies = 2;
+  }
+  if (copies == 0 || blocked(from, to)) {
+    ++src.counters.dropped;
+    rec_.trace_message("drop", now(), src.name, nodes_[to]->name, msg, trace_id,
+                       copies == 0 ? "loss" : "partition");
+    return;
+  }
+  if (copies == 2) {
+    ++src.counters.duplicated;
+    rec_.trace_message("duplicate", now(), src.name, nodes_[to]->name, msg, trace_id);
+  }
+  for (int c = 0; c < copies; ++c) {
+    if (from == to || !flow_network()) {
+      const Time wire = from == to ? 0
+                                   : latency(from, to) +
+                                         static_cast<Time>(static_cast<double>(msg.size_bytes()) * 8e9 /
+                                                           s_.network.bandwidth_bps);
+      finish_send(from, to, msg, trace_id, now() + wire);
+    } else {
+      const std::uint64_t token = next_token_++;
+      in_flight_.emplace(token, InFlight{from, to, msg, trace_id});
+      driver_->transfer(from, to, msg.size_bytes(), token);
+    }
+  }
+}
+
+void World::arrived(std::uint64_t token) {
+  auto it = in_flight_.find(token);
+  DISTLAB_ASSERT(it != in_flight_.end(), "unknown transfer completed");
+  InFlight f = std::move(it->second);
+  in_flight_.erase(it);
+  finish_send(f.from, f.to, std::move(f.msg), f.trace_id, now());
+}
+
+// The message reached the receiver's network stack at `when`; delay faults add to that.
+void World::finish_send(NodeId from, NodeId to, Message msg, std::uint64_t trace_id, Time when) {
+  const Time extra = message_delay(from, to, net_rng_);
+  Event e;
+  e.type = Event::Type::deliver;
+  e.t = when + extra;
+  e.node = to;
+  e.from = from;
+  e.incarnation = nodes_[to]->incarnation;
+  e.a = trace_id;
+  e.msg = std::move(msg);
+  q_.push(std::move(e));
+}
+
+Time World::message_delay(NodeId from, NodeId to, Rng& rng) const {
+  Time extra = 0;
+  for (std::size_t f = 0; f < s_.faults.size(); ++f) {
+    if (!active_[f] || s_.faults[f].kind != FaultSpec::Kind::delay) continue;
+    const auto& m = fault_members_[f];
+    if (!m[from] && !m[to]) continue;
+    const FaultSpec& spec = s_.faults[f];
+    switch (spec.distribution) {
+      case FaultSpec::Distribution::constant: extra += spec.delay_a; break;
+      case FaultSpec::Distribution::uniform:
+        extra += spec.delay_a + static_cast<Time>(rng.uniform(static_cast<std::uint64_t>(spec.delay_b - spec.delay_a) + 1));
+        break;
+      case FaultSpec::Distribution::exponential:
+        extra += static_cast<Time>(rng.exponential(static_cast<double>(spec.delay_a)));
+        break;
+    }
+  }
+  return extra;
+}
+
+bool World::blocked(NodeId from, NodeId to) const {
+  for (std::size_t f = 0; f < s_.faults.size(); ++f) {
+    if (!active_[f] || s_.faults[f].kind != FaultSpec::Kind::partition) continue;
+    const auto& m = fault_members_[f];
+    const auto a = m[from], b = m[to];
+    if (a == 0 || b == 0 || a == b) continue;
+    if (!s_.faults[f].one_way || a == 1) return true;
+  }
+  return false;
+}
+
+void World::apply_fault(std::size_t index, bool end) {
+  const FaultSpec& spec = s_.faults[index];
+  using K = FaultSpec::Kind;
+  const Time t = now();
+  auto schedule_end = [&](Time at) {
+    if (at == kNever) return;
+    Event e;
+    e.type = Event::Type::fault_end;
+    e.t = at;
+    e.a = index;
+    q_.push(std::move(e));
+  };
+  auto each_node = [&](auto&& f) {
+    for (NodeId id = 0; id < nodes_.size(); ++id)
+      if (fault_members_[index][id]) f(*nodes_[id]);
+  };
+  const char* kind_name[] = {"crash", "restart", "pause", "partition", "heal", "loss",
+                             "duplicate", "delay", "clock_step", "clock_drift"};
+  rec_.count(fmt::format("fault.{}{}", kind_name[static_cast<int>(spec.kind)], end ? ".end" : ""));
+  rec_.trace_node(end ? "fault_end" : "fault", t, "faults", kind_name[static_cast<int>(spec.kind)]);
+  switch (spec.kind) {
+    case K::crash:
+      each_node([&](NodeState& n) {
+        if (n.status == NodeState::Status::down) return;
+        n.status = NodeState::Status::down;
+        ++n.incarnation;
+        n.proto.reset();
+        n.timers.clear();
+        n.backlog.clear();
+        rec_.trace_node("crash", t, n.name);
+        if (spec.restart_at != kNever) {
+          Event e;
+          e.type = Event::Type::restart;
+          e.t = spec.restart_at;
+          e.node = n.id;
+          q_.push(std::move(e));
+        }
+      });
+      return;
+    case K::restart:
+      each_node([&](NodeState& n) {
+        Event e;
+        e.type = Event::Type::restart;
+        e.t = t;
+        e.node = n.id;
+        q_.push(std::move(e));
+      });
+      return;
+    case K::pause:
+      each_node([&](NodeState& n) {
+        if (n.status != NodeState::Status::up) return;
+        n.status = NodeState::Status::paused;
+        rec_.trace_node("pause", t, n.name);
+        Event e;
+        e.type = Event::Type::resume;
+        e.t = spec.until;
+        e.node = n.id;
+        q_.push(std::move(e));
+      });
+      return;
+    case K::heal:
+      for (std::size_t f = 0; f < s_.faults.size(); ++f)
+        if (s_.faults[f].kind == K::partition) active_[f] = false;
+      return;
+    case K::partition:
+    case K::loss:
+    case K::duplicate:
+    case K::delay:
+      active_[index] = !end;
+      if (!end) schedule_end(spec.until);
+      return;
+    case K::clock_step:
+      each_node([&](NodeState& n) {
+        n.clock.rebase(t);
+        n.clock.base_local += spec.clock_step;
+      });
+      return;
+    case K::clock_drift:
+      each_node([&](NodeState& n) {
+        n.clock.rebase(t);
+        n.clock.ppm = spec.drift_ppm;
+      });
+      return;
+  }
+}
+
+}  // namespace distlab::sim::engine

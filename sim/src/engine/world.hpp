@@ -1,0 +1,99 @@
+#pragma once
+// The simulated world without SimGrid: nodes, their contexts, the event queue, message faults
+// and node faults. A Driver (simgrid_driver.cpp) advances time and moves bytes; the World
+// decides what happens at each instant.
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+#include <unordered_map>
+#include <unordered_set>
+#include <vector>
+
+#include "distlab/sim/history.hpp"
+#include "distlab/sim/model.hpp"
+#include "distlab/sim/node.hpp"
+#include "distlab/sim/scenario.hpp"
+#include "engine/event_queue.hpp"
+#include "engine/node_state.hpp"
+#include "output/recorder.hpp"
+
+namespace distlab::sim::engine {
+
+class World;
+
+// Advances simulated time and carries messages over the simulated network.
+class Driver {
+ public:
+  virtual ~Driver() = default;
+  virtual Time now() const = 0;
+  // Flow network models only: start moving `bytes` from -> to; call World::arrived(token) when
+  // the last byte is there.
+  virtual void transfer(NodeId from, NodeId to, std::size_t bytes, std::uint64_t token) = 0;
+};
+
+class World {
+ public:
+  World(const Scenario& s, std::uint64_t seed, ModelInstance model, Recorder& rec);
+  ~World();
+
+  void attach(Driver* d) { driver_ = d; }
+  bool flow_network() const { return s_.network.model != NetworkConfig::Model::textbook; }
+  Time end_time() const { return s_.duration + s_.drain; }
+  Time next_time() const { return q_.next_time(); }
+  Time now() const { return driver_->now(); }
+
+  void start();                 // on_start of every node, schedule faults
+  void run_due(Time now);       // process every event with t <= now
+  void arrived(std::uint64_t token);  // a flow transfer finished
+  std::uint64_t events() const { return events_; }
+
+  // For node contexts.
+  void send(NodeId from, NodeId to, Message msg, Time extra_delay);
+  TimerId set_timer(NodeId node, Time delay_local);
+  void cancel_timer(NodeId node, TimerId id);
+  NodeState& node(NodeId id) { return *nodes_[id]; }
+  const std::vector<NodeId>& server_ids() const { return server_ids_; }
+  std::size_t node_count() const { return nodes_.size(); }
+  const ModelInstance& model() const { return model_; }
+  const Scenario& scenario() const { return s_; }
+  Recorder& recorder() { return rec_; }
+  std::uint64_t seed() const { return seed_; }
+  const std::string& region_of(NodeId id) const;
+  std::size_t region_index(NodeId id) const { return region_of_[id]; }
+  // Textbook network: one-way latency between two nodes.
+  Time latency(NodeId from, NodeId to) const;
+
+ private:
+  friend class FaultInjector;
+  void dispatch(Event& e);
+  void deliver(Event& e);
+  void depart(NodeId from, NodeId to, Message msg, std::uint64_t trace_id);
+  void finish_send(NodeId from, NodeId to, Message msg, std::uint64_t trace_id, Time when);
+  bool blocked(NodeId from, NodeId to) const;
+  Time message_delay(NodeId from, NodeId to, Rng& rng) const;
+  void run_handler(NodeId id, const std::function<void(Protocol&, Context&)>& f);
+  void apply_fault(std::size_t index, bool end);
+
+  const Scenario& s_;
+  std::uint64_t seed_;
+  ModelInstance model_;
+  Recorder& rec_;
+  Driver* driver_ = nullptr;
+  EventQueue q_;
+  std::vector<std::unique_ptr<NodeState>> nodes_;
+  std::vector<NodeId> server_ids_;
+  std::vector<std::size_t> region_of_;
+  std::uint64_t events_ = 0;
+  TimerId next_timer_ = 1;
+  std::uint64_t next_token_ = 1;
+  struct InFlight { NodeId from, to; Message msg; std::uint64_t trace_id; };
+  std::unordered_map<std::uint64_t, InFlight> in_flight_;
+  Rng net_rng_;
+  // Active faults by index into s_.faults.
+  std::vector<bool> active_;
+  std::vector<std::vector<std::uint8_t>> fault_members_;  // per fault: node -> group (0 = none)
+};
+
+}  // namespace distlab::sim::engine

@@ -1,0 +1,339 @@
+// Scenario loading: TOML text -> validated Scenario. Every section is read through Options,
+// which tracks the keys it was asked for; finish() turns the rest into "unknown key" errors.
+#include <fmt/format.h>
+
+#include <fstream>
+#include <sstream>
+
+#include "distlab/sim/scenario.hpp"
+#include "options_impl.hpp"
+
+namespace distlab::sim {
+namespace {
+
+std::shared_ptr<Options::Impl> root_impl(std::shared_ptr<toml::table> root, const std::string& file) {
+  auto impl = std::make_shared<Options::Impl>();
+  impl->root = root;
+  impl->tbl = root.get();
+  impl->file = file;
+  return impl;
+}
+
+// --set a.b.c=value: parse value as TOML, falling back to a bare string.
+void apply_override(toml::table& root, const std::string& spec, const std::string& file) {
+  const auto eq = spec.find('=');
+  SourcePos where{"--set", 0, 0};
+  if (eq == std::string::npos || eq == 0)
+    throw ConfigError(where, spec, "expected key.path=value");
+  const std::string path = spec.substr(0, eq);
+  const std::string text = spec.substr(eq + 1);
+  toml::table parsed;
+  try {
+    parsed = toml::parse("v = " + text);
+  } catch (const toml::parse_error&) {
+    parsed = toml::table{{"v", text}};
+  }
+  toml::table* t = &root;
+  std::size_t start = 0;
+  while (true) {
+    const auto dot = path.find('.', start);
+    const std::string part = path.substr(start, dot == std::string::npos ? std::string::npos : dot - start);
+    if (part.empty()) throw ConfigError(where, path, "empty key in path");
+    if (dot == std::string::npos) {
+      t->insert_or_assign(part, *parsed.get("v"));
+      return;
+    }
+    toml::node* next = t->get(part);
+    if (!next) {
+      t->insert(part, toml::table{});
+      next = t->get(part);
+    }
+    t = next->as_table();
+    if (!t) throw ConfigError(where, path, fmt::format("'{}' is not a table", part));
+    start = dot + 1;
+  }
+}
+
+std::string node_kind_list() {
+  return "crash, restart, pause, partition, heal, loss, duplicate, delay, clock_step, clock_drift";
+}
+
+void load_network(Options& o, NetworkConfig& n) {
+  const auto topo = o.get_choice("topology", {"lan", "regions"}, "lan");
+  n.topology = topo == "lan" ? NetworkConfig::Topology::lan : NetworkConfig::Topology::regions;
+  const auto model = o.get_choice("model", {"flow", "lv08", "textbook"}, "flow");
+  n.model = model == "flow"   ? NetworkConfig::Model::flow
+            : model == "lv08" ? NetworkConfig::Model::lv08
+                              : NetworkConfig::Model::textbook;
+  n.latency = o.get_time("latency", n.latency);
+  if (auto bw = o.get_bandwidth("bandwidth")) n.bandwidth_bps = *bw;
+  if (auto bw = o.get_bandwidth("wan_bandwidth")) n.wan_bandwidth_bps = *bw;
+  auto regions = o.tables("region");
+  if (n.topology == NetworkConfig::Topology::regions) {
+    if (regions.empty()) o.fail("region", "topology \"regions\" needs [[network.region]] tables");
+    for (auto& r : regions) {
+      RegionConfig rc;
+      rc.name = r.get_string("name");
+      for (const auto& prev : n.regions)
+        if (prev.name == rc.name) r.fail("name", fmt::format("region \"{}\" is defined twice", rc.name));
+      rc.latency = r.get_time("latency", n.latency);
+      r.finish();
+      n.regions.push_back(rc);
+    }
+    const auto m = o.get_matrix("inter_region_latency_ms");
+    if (m.empty()) o.fail("inter_region_latency_ms", "required for topology \"regions\": a one-way latency matrix in ms");
+    if (m.size() != n.regions.size())
+      o.fail("inter_region_latency_ms", fmt::format("matrix is {}x{} but there are {} regions", m.size(), m.size(), n.regions.size()));
+    for (std::size_t i = 0; i < m.size(); ++i) {
+      std::vector<Time> row;
+      for (std::size_t j = 0; j < m.size(); ++j) {
+        if (!(m[i][j] >= 0)) o.fail("inter_region_latency_ms", "latencies must not be negative");
+        const Time t = static_cast<Time>(m[i][j] * 1e6 + 0.5);
+        const Time floor = (n.regions[i].latency + n.regions[j].latency) / 2;
+        if (i != j && t < floor)
+          o.fail("inter_region_latency_ms",
+                 fmt::format("{} -> {}: {} ms is less than the two regions' own latencies allow ({} ms)",
+                             n.regions[i].name, n.regions[j].name, m[i][j], to_ms(floor)));
+        row.push_back(t);
+      }
+      n.inter_region_latency.push_back(row);
+    }
+    if (auto p = o.table("placement")) {
+      // node name -> region name; node names are checked when the run is prepared
+      for (const auto& node : p->keys()) {
+        const auto region = p->get_string(node);
+        bool known = false;
+        for (const auto& r : n.regions) known = known || r.name == region;
+        if (!known) p->fail(node, fmt::format("unknown region \"{}\"", region));
+        n.placement[node] = region;
+      }
+    }
+  } else if (!regions.empty()) {
+    o.fail("region", "[[network.region]] needs topology = \"regions\"");
+  }
+  o.finish();
+}
+
+}  // namespace
+}  // namespace distlab::sim
+
+namespace distlab::sim {
+namespace {
+
+FaultSpec load_fault(Options& f) {
+  FaultSpec s;
+  s.key_path = f.path();
+  s.pos = f.pos("kind");
+  const auto kind = f.get_choice("kind", {"crash", "restart", "pause", "partition", "heal", "loss",
+                                          "duplicate", "delay", "clock_step", "clock_drift"});
+  using K = FaultSpec::Kind;
+  static const std::map<std::string, K> kinds = {
+      {"crash", K::crash}, {"restart", K::restart}, {"pause", K::pause},
+      {"partition", K::partition}, {"heal", K::heal}, {"loss", K::loss},
+      {"duplicate", K::duplicate}, {"delay", K::delay}, {"clock_step", K::clock_step},
+      {"clock_drift", K::clock_drift}};
+  s.kind = kinds.at(kind);
+  s.at = f.get_time("at", 0);
+  auto need_nodes = [&](bool required) {
+    s.nodes = f.get_strings("node");
+    if (s.nodes.empty()) s.nodes = f.get_strings("nodes");
+    if (required && s.nodes.empty()) f.fail("node", fmt::format("a {} fault needs node = \"name\"", kind));
+  };
+  auto window = [&](const char* end_key) {
+    if (auto u = f.find_time(end_key)) {
+      if (*u <= s.at) f.fail(std::string(end_key) + "_s", "must be later than at_s");
+      s.until = *u;
+    }
+    if (auto d = f.find_time("duration", true)) {
+      if (s.until != kNever) f.fail("duration_s", fmt::format("give {}_s or duration_s, not both", end_key));
+      s.until = s.at + *d;
+    }
+  };
+  switch (s.kind) {
+    case K::crash:
+      need_nodes(true);
+      if (auto r = f.find_time("restart_at")) {
+        if (*r <= s.at) f.fail("restart_at_s", "must be later than at_s");
+        s.restart_at = *r;
+      }
+      break;
+    case K::restart: need_nodes(true); break;
+    case K::pause: need_nodes(true); window("resume_at");
+      if (s.until == kNever) f.fail("resume_at_s", "a pause needs resume_at_s or duration_s");
+      break;
+    case K::partition:
+      s.groups = f.get_string_groups("groups");
+      if (s.groups.size() < 2) f.fail("groups", "a partition needs at least two groups, e.g. groups = [[\"n0\"], [\"n1\", \"n2\"]]");
+      for (const auto& g : s.groups)
+        if (g.empty()) f.fail("groups", "a partition group must not be empty");
+      s.one_way = f.get_bool("one_way", false);
+      window("heal_at");
+      break;
+    case K::heal: break;
+    case K::loss:
+    case K::duplicate:
+      s.probability = f.get_double("probability");
+      if (!(s.probability >= 0 && s.probability <= 1)) f.fail("probability", "must be between 0 and 1");
+      need_nodes(false);
+      window("until");
+      break;
+    case K::delay: {
+      const auto d = f.get_choice("distribution", {"constant", "uniform", "exponential"}, "constant");
+      need_nodes(false);
+      window("until");
+      if (d == "constant") {
+        s.distribution = FaultSpec::Distribution::constant;
+        auto d = f.find_time("delay");
+        if (!d) f.fail("delay_ms", "a constant delay needs delay_ms");
+        s.delay_a = *d;
+      } else if (d == "uniform") {
+        s.distribution = FaultSpec::Distribution::uniform;
+        auto lo = f.find_time("min");
+        auto hi = f.find_time("max");
+        if (!lo) f.fail("min_ms", "a uniform delay needs min_ms and max_ms");
+        if (!hi) f.fail("max_ms", "a uniform delay needs min_ms and max_ms");
+        if (*hi < *lo) f.fail("max_ms", "must not be less than min_ms");
+        s.delay_a = *lo;
+        s.delay_b = *hi;
+      } else {
+        s.distribution = FaultSpec::Distribution::exponential;
+        auto m = f.find_time("mean", true);
+        if (!m) f.fail("mean_ms", "an exponential delay needs mean_ms");
+        s.delay_a = *m;
+      }
+      break;
+    }
+    case K::clock_step: {
+      need_nodes(true);
+      const double step_ms = f.get_double("step_ms");
+      s.clock_step = static_cast<Time>(step_ms * 1e6);
+      break;
+    }
+    case K::clock_drift:
+      need_nodes(true);
+      s.drift_ppm = f.get_double("ppm");
+      if (!(s.drift_ppm > -1e6 && s.drift_ppm < 1e6)) f.fail("ppm", "must be between -1e6 and 1e6");
+      break;
+  }
+  f.finish();
+  return s;
+}
+
+WorkloadConfig load_workload(Options& w, Time duration) {
+  WorkloadConfig c;
+  c.key_path = w.path();
+  const auto kind = w.get_choice("kind", {"closed", "open"}, "closed");
+  c.kind = kind == "closed" ? WorkloadConfig::Kind::closed : WorkloadConfig::Kind::open;
+  c.clients = static_cast<std::uint32_t>(w.get_int_in("clients", 1, 100'000, 1));
+  c.think_time = w.get_time("think_time", 0);
+  if (c.kind == WorkloadConfig::Kind::open) {
+    c.rate_per_s = w.get_double("rate_per_s");
+    if (!(c.rate_per_s > 0 && c.rate_per_s <= 1e9)) w.fail("rate_per_s", "must be greater than zero");
+  } else if (w.has("rate_per_s")) {
+    w.fail("rate_per_s", "only an open workload has a rate; a closed one has clients and think_time_ms");
+  }
+  if (auto mix = w.table("mix")) {
+    const double r = mix->get_double("read", 0.0);
+    const double wr = mix->get_double("write", 0.0);
+    if (r < 0 || wr < 0) mix->fail("", "fractions must not be negative");
+    if (r + wr <= 0) mix->fail("", "mix needs read and/or write fractions that add up to more than 0");
+    mix->finish();
+    c.read_fraction = r / (r + wr);
+  }
+  if (auto keys = w.table("keys")) {
+    c.key_count = static_cast<std::uint64_t>(keys->get_int_in("count", 1, 100'000'000, 100));
+    const auto d = keys->get_choice("distribution", {"uniform", "zipf"}, "uniform");
+    c.key_dist = d == "uniform" ? WorkloadConfig::KeyDist::uniform : WorkloadConfig::KeyDist::zipf;
+    if (c.key_dist == WorkloadConfig::KeyDist::zipf) {
+      c.zipf_s = keys->get_double("s", 0.99);
+      if (!(c.zipf_s >= 0 && c.zipf_s <= 10)) keys->fail("s", "must be between 0 and 10");
+    }
+    keys->finish();
+  }
+  c.value_bytes = static_cast<std::uint32_t>(w.get_int_in("value_bytes", 0, 1 << 30, 100));
+  c.start = w.get_time("start", 0);
+  c.stop = w.get_time("stop", duration);
+  if (c.stop <= c.start) w.fail("stop_s", "must be later than start_s");
+  c.timeout = w.get_time("timeout", c.timeout, true);
+  if (auto r = w.table("retry")) {
+    c.retry.max_attempts = static_cast<std::uint32_t>(r->get_int_in("max_attempts", 1, 1000, 3));
+    c.retry.backoff_base = r->get_time("backoff_base", c.retry.backoff_base);
+    c.retry.backoff_max = r->get_time("backoff_max", c.retry.backoff_max);
+    if (c.retry.backoff_max < c.retry.backoff_base) r->fail("backoff_max_ms", "must not be less than backoff_base_ms");
+    const auto j = r->get_choice("jitter", {"none", "full", "equal"}, "full");
+    c.retry.jitter = j == "none" ? RetryConfig::Jitter::none
+                     : j == "full" ? RetryConfig::Jitter::full : RetryConfig::Jitter::equal;
+    r->finish();
+  }
+  if (auto b = w.table("circuit_breaker")) {
+    c.breaker.enabled = b->get_bool("enabled", true);
+    c.breaker.failure_threshold = static_cast<std::uint32_t>(b->get_int_in("failure_threshold", 1, 1'000'000, 5));
+    c.breaker.open_for = b->get_time("open", c.breaker.open_for, true);
+    c.breaker.half_open_probes = static_cast<std::uint32_t>(b->get_int_in("half_open_probes", 1, 1000, 1));
+    b->finish();
+  }
+  if (w.has("region")) c.region = w.get_string("region");
+  w.finish();
+  return c;
+}
+
+Scenario load(const std::string& text, const std::string& file, const std::vector<std::string>& overrides) {
+  auto root = std::make_shared<toml::table>();
+  try {
+    *root = toml::parse(text, file);
+  } catch (const toml::parse_error& e) {
+    const auto& src = e.source();
+    throw ConfigError(SourcePos{file, src.begin.line, src.begin.column}, "",
+                      std::string(e.description()));
+  }
+  for (const auto& ov : overrides) apply_override(*root, ov, file);
+  Options top(root_impl(root, file));
+  Scenario s;
+  s.file = file;
+  {
+    auto sc = top.table("scenario");
+    if (!sc) top.fail("scenario", "required table [scenario] is missing");
+    s.title = sc->get_string("title", "");
+    const auto seed = sc->get_int("seed", 1);
+    if (seed < 0) sc->fail("seed", "must not be negative");
+    s.seed = static_cast<std::uint64_t>(seed);
+    auto d = sc->find_time("duration", true);
+    if (!d) sc->fail("duration_s", "required key is missing (the simulated run time, > 0)");
+    s.duration = *d;
+    s.drain = sc->get_time("drain", s.drain);
+    s.bucket = sc->get_time("bucket", s.bucket, true);
+    sc->finish();
+  }
+  if (auto n = top.table("network")) load_network(*n, s.network);
+  {
+    auto m = top.table("model");
+    if (!m) top.fail("model", "required table [model] is missing (name = \"...\")");
+    s.model_name = m->get_string("name");
+    s.model_options = std::make_shared<Options>(*m);
+  }
+  for (auto& w : top.tables("workload")) s.workloads.push_back(load_workload(w, s.duration));
+  for (auto& f : top.tables("fault")) s.faults.push_back(load_fault(f));
+  if (auto c = top.table("check")) {
+    s.check.linearizable = c->get_bool("linearizable", false);
+    c->finish();
+  }
+  top.finish();
+  return s;
+}
+
+}  // namespace
+
+Scenario load_scenario_string(const std::string& toml_text, const std::string& name,
+                              const std::vector<std::string>& overrides) {
+  return load(toml_text, name, overrides);
+}
+
+Scenario load_scenario_file(const std::string& path, const std::vector<std::string>& overrides) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw ConfigError(SourcePos{path, 0, 0}, "", "cannot open the file");
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  return load(ss.str(), path, overrides);
+}
+
+}  // namespace distlab::sim
