@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <chrono>
 #include <map>
+#include <string>
 #include <tuple>
 #include <vector>
 
@@ -96,12 +97,16 @@ double seconds_of(const History& h, check::LinearizabilityResult& out) {
 
 }  // namespace
 
-int main() {
-  const Case cases[] = {{"10k ops, 100 keys, 10 clients", 10'000, 100, 10},
+int main(int argc, char** argv) {
+  std::vector<Case> cases = {{"10k ops, 100 keys, 10 clients", 10'000, 100, 10},
                         {"100k ops, 100 keys, 10 clients", 100'000, 100, 10},
                         {"100k ops, 1000 keys, 50 clients", 100'000, 1000, 50},
                         {"10k ops, 1 key, 10 clients", 10'000, 1, 10},
                         {"10k ops, 1 key, 30 clients", 10'000, 1, 30}};
+  if (argc == 4) {  // lin_bench OPS KEYS CLIENTS: just that case
+    cases = {{"custom", std::stoul(argv[1]), std::stoul(argv[2]),
+              static_cast<std::uint32_t>(std::stoul(argv[3]))}};
+  }
   double baseline = 0;
   for (const Case& c : cases) {
     History h = generate(c, 2024);

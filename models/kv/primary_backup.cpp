@@ -37,7 +37,7 @@ class Primary final : public sim::Protocol {
       if (k.rfind("log/", 0) != 0) continue;
       Replicate rep;
       std::sscanf(v.c_str(), "%lu %lu %ld %u", &rep.seq, &rep.key, &rep.value, &rep.value_bytes);
-      log_[rep.seq] = Pending{rep, sim::kNoNode, 0};
+      log_[rep.seq] = Pending{rep, sim::kNoNode, 0};  // the client's retry will find it
     }
     on_start(ctx);
   }
@@ -68,6 +68,17 @@ class Primary final : public sim::Protocol {
       ctx.send(from, sim::Message::of(r));
       return;
     }
+    if (store_.applied(req.op_id)) {
+      // A retry or duplicate of a write already ordered: answer once it is everywhere.
+      for (auto& [seq, p] : log_)
+        if (p.op_id == req.op_id) {
+          p.client = from;
+          return;
+        }
+      ctx.send(from, sim::Message::of(sim::ClientReply{req.op_id, sim::ClientReply::Status::ok, req.value, 0, 0}));
+      return;
+    }
+    store_.mark_applied(ctx, req.op_id);
     Replicate rep{++next_seq_, req.key, req.value, req.value_bytes};
     ctx.storage().put("seq", std::to_string(next_seq_));
     ctx.storage().put(log_key(rep.seq), fmt::format("{} {} {} {}", rep.seq, rep.key, rep.value, rep.value_bytes));

@@ -19,7 +19,10 @@ class SingleNode final : public sim::Protocol {
     sim::ClientReply r;
     r.op_id = req->op_id;
     if (req->kind == sim::OpKind::write) {
-      store_.put(ctx, req->key, req->value);
+      if (!store_.applied(req->op_id)) {  // a retry or a duplicate is answered, not reapplied
+        store_.put(ctx, req->key, req->value);
+        store_.mark_applied(ctx, req->op_id);
+      }
       r.value = req->value;
     } else {
       r.value = store_.get(req->key);

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <fstream>
+#include <optional>
 #include <sstream>
 
 #include "distlab/sim/scenario.hpp"
@@ -33,23 +34,40 @@ void apply_override(toml::table& root, const std::string& spec, const std::strin
   } catch (const toml::parse_error&) {
     parsed = toml::table{{"v", text}};
   }
+  // Walk the path; a part may index an array of tables: fault[1].max_ms.
   toml::table* t = &root;
   std::size_t start = 0;
   while (true) {
     const auto dot = path.find('.', start);
-    const std::string part = path.substr(start, dot == std::string::npos ? std::string::npos : dot - start);
+    std::string part = path.substr(start, dot == std::string::npos ? std::string::npos : dot - start);
+    std::optional<std::size_t> index;
+    if (const auto br = part.find('['); br != std::string::npos && part.back() == ']') {
+      const std::string digits = part.substr(br + 1, part.size() - br - 2);
+      if (digits.empty() || digits.size() > 6 || digits.find_first_not_of("0123456789") != std::string::npos)
+        throw ConfigError(where, path, fmt::format("bad index in '{}'", part));
+      index = std::stoul(digits);
+      part = part.substr(0, br);
+    }
     if (part.empty()) throw ConfigError(where, path, "empty key in path");
-    if (dot == std::string::npos) {
+    if (dot == std::string::npos && !index) {
       t->insert_or_assign(part, *parsed.get("v"));
       return;
     }
+    if (dot == std::string::npos) throw ConfigError(where, path, "the path ends in an array element; name a key inside it");
     toml::node* next = t->get(part);
-    if (!next) {
-      t->insert(part, toml::table{});
-      next = t->get(part);
+    if (index) {
+      toml::array* arr = next ? next->as_array() : nullptr;
+      if (!arr || *index >= arr->size() || !arr->get(*index)->as_table())
+        throw ConfigError(where, path, fmt::format("there is no [[{}]] number {} (counting from 0)", part, *index));
+      t = arr->get(*index)->as_table();
+    } else {
+      if (!next) {
+        t->insert(part, toml::table{});
+        next = t->get(part);
+      }
+      t = next->as_table();
+      if (!t) throw ConfigError(where, path, fmt::format("'{}' is not a table", part));
     }
-    t = next->as_table();
-    if (!t) throw ConfigError(where, path, fmt::format("'{}' is not a table", part));
     start = dot + 1;
   }
 }
