@@ -3,6 +3,7 @@
 // added to the same Registry at run time.
 #include "models/registry.hpp"
 
+#include "demo/demo.hpp"
 #include "kv/kv.hpp"
 
 namespace distlab::models {
@@ -10,6 +11,8 @@ namespace distlab::models {
 void register_builtin(sim::Registry& r) {
   r.add({"kv", "small replicated key/value stores that prove the stack",
          {"single", "primary-backup", "backup-reads"}, kv::build});
+  r.add({"demo", "tiny models that measure the simulator: ping-pong pairs, heartbeats at scale",
+         {"pingpong", "heartbeat"}, demo::build});
 }
 
 }  // namespace distlab::models

@@ -86,19 +86,25 @@ class StateCache {
 class KeySearch {
  public:
   // `ops`: one key's ops sorted by invocation; only ok ops and unknown writes.
-  explicit KeySearch(std::span<const Operation> ops)
-      : ops_(ops), n_(static_cast<std::uint32_t>(ops.size())), head_(2 * n_) {
+  explicit KeySearch(std::span<const Operation> ops) {
     std::vector<Value> read_values;
-    for (const Operation& op : ops_) {
+    for (const Operation& op : ops) {
       if (op.kind == OpKind::read) read_values.push_back(op.value);
     }
     std::sort(read_values.begin(), read_values.end());
     read_values.erase(std::unique(read_values.begin(), read_values.end()), read_values.end());
+    auto is_read = [&](Value v) {
+      return std::binary_search(read_values.begin(), read_values.end(), v);
+    };
+    for (const Operation& op : ops) {  // an unknown write nobody reads is dead from the start
+      if (op.outcome == Outcome::ok || is_read(op.value)) ops_.push_back(op);
+    }
+    n_ = static_cast<std::uint32_t>(ops_.size());
+    head_ = 2 * n_;
     readers_left_.assign(read_values.size(), 0);
     optional_writes_.resize(read_values.size());
     group_.assign(n_, -1);
     bits_.assign((n_ + 63) / 64, 0);
-    if (n_ % 64 != 0) bits_.back() = ~0ULL << (n_ % 64);  // padding counts as linearized
 
     std::vector<std::tuple<Time, bool, std::uint32_t>> events;  // (time, is_completion, op)
     for (std::uint32_t i = 0; i < n_; ++i) {
@@ -110,8 +116,6 @@ class KeySearch {
         if (op.kind == OpKind::read) ++readers_left_[group_[i]];
         events.emplace_back(op.invoke, false, i);
         events.emplace_back(op.complete, true, i);
-      } else if (group_[i] < 0) {
-        mark_bit(i);  // an unknown write nobody reads is dead from the start
       } else {
         optional_writes_[group_[i]].push_back(i);
         events.emplace_back(op.invoke, false, i);
@@ -227,9 +231,9 @@ class KeySearch {
     relink(i);
   }
 
-  std::span<const Operation> ops_;
-  std::uint32_t n_;
-  std::uint32_t head_;                     // sentinel; event i = invocation, n_ + i = completion
+  std::vector<Operation> ops_;
+  std::uint32_t n_ = 0;
+  std::uint32_t head_ = 0;                    // sentinel; event i = invocation, n_ + i = completion
   std::vector<std::uint32_t> next_, prev_;
   std::vector<std::int64_t> group_;        // index of the op's value among values read, or -1
   std::vector<std::uint32_t> readers_left_;  // per value read: ok reads not yet linearized

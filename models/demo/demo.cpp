@@ -1,0 +1,11 @@
+#include "demo/demo.hpp"
+
+namespace distlab::models::demo {
+
+sim::ModelInstance build(sim::Options& o) {
+  const auto variant = o.get_choice("variant", {"pingpong", "heartbeat"}, "pingpong");
+  if (variant == "pingpong") return build_pingpong(o);
+  return build_heartbeat(o);
+}
+
+}  // namespace distlab::models::demo

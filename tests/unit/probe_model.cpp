@@ -1,0 +1,68 @@
+#include "probe_model.hpp"
+
+#include <string>
+
+namespace distlab::test {
+namespace {
+
+struct Probe {
+  std::uint64_t seq;
+  std::size_t bytes;
+  std::size_t size_bytes() const { return bytes; }
+};
+
+class ProbeNode final : public sim::Protocol {
+ public:
+  ProbeNode(std::int64_t count, std::size_t bytes, sim::Time every)
+      : count_(count), bytes_(bytes), every_(every) {}
+  void on_start(sim::Context& ctx) override {
+    ctx.metrics().add("starts");
+    if (ctx.self() == 0 && count_ > 0) ctx.set_timer(0);
+  }
+  void on_recover(sim::Context& ctx) override {
+    ctx.metrics().add("recovers");
+    ctx.metrics().add("volatile_at_recover", received_);
+    ctx.metrics().add("durable_at_recover", std::stoll(ctx.storage().get("received").value_or("0")));
+  }
+  void on_timer(sim::Context& ctx, sim::TimerId) override {
+    ctx.send(1, sim::Message::of(Probe{sent_++, bytes_}));
+    ctx.metrics().add("local_clock_at_last_send_ns", ctx.now() - last_local_);
+    last_local_ = ctx.now();
+    if (static_cast<std::int64_t>(sent_) < count_) ctx.set_timer(every_);
+  }
+  void on_message(sim::Context& ctx, sim::NodeId, const sim::Message& m) override {
+    const Probe* p = m.get<Probe>();
+    if (!p) return;
+    ++received_;
+    ctx.storage().put("received", std::to_string(received_));
+    ctx.metrics().add("received");
+    if (received_ == 1) ctx.metrics().add("first_arrival_local_ns", ctx.now());
+  }
+
+ private:
+  std::int64_t count_;
+  std::size_t bytes_;
+  sim::Time every_;
+  std::uint64_t sent_ = 0;
+  std::int64_t received_ = 0;
+  sim::Time last_local_ = 0;
+};
+
+}  // namespace
+
+void register_probe(sim::Registry& r) {
+  r.add({"probe", "test model: n0 sends probes to n1", {}, [](sim::Options& o) {
+           const auto nodes = o.get_int_in("nodes", 2, 1000, 2);
+           const auto count = o.get_int_in("count", 0, 10'000'000, 1);
+           const auto bytes = o.get_int_in("bytes", 1, 1 << 30, 1000);
+           const auto every = o.get_time("every", sim::ms(1), true);
+           sim::ModelInstance m;
+           for (std::int64_t i = 0; i < nodes; ++i) m.server_names.push_back("n" + std::to_string(i));
+           m.make_node = [=](sim::NodeId) {
+             return std::make_unique<ProbeNode>(count, static_cast<std::size_t>(bytes), every);
+           };
+           return m;
+         }});
+}
+
+}  // namespace distlab::test

@@ -1,0 +1,19 @@
+#pragma once
+// SimGrid allows one engine per process: tests run each simulation in a forked child and get
+// its results.json (or the ConfigError text) back through a pipe.
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+namespace distlab::test {
+
+struct ChildRun {
+  int status = 0;        // 0 ok, 2 ConfigError, other: crashed
+  std::string output;    // results.json, or the error message
+  nlohmann::json json() const { return nlohmann::json::parse(output); }
+};
+
+// Registers the built-in models and the test "probe" model, loads `toml` and runs it.
+ChildRun run_in_child(const std::string& toml, unsigned long long seed_override = 0);
+
+}  // namespace distlab::test
