@@ -28,6 +28,11 @@ World::World(const Scenario& s, std::uint64_t seed, ModelInstance model, Recorde
   for (const auto& wl : s_.workloads)
     for (std::uint32_t i = 0; i < wl.clients; ++i) add_node(fmt::format("client{}", client_no++), true);
   region_of_ = assign_regions(s_, model_, nodes_.size());
+  assert_context() = [this] {
+    return fmt::format("seed {}, simulated time {} ns, node {}", seed_,
+                       driver_ ? driver_->now() : 0,
+                       current_ < nodes_.size() ? nodes_[current_]->name : std::string("-"));
+  };
   active_.assign(s_.faults.size(), false);
   fault_members_.resize(s_.faults.size());
   for (std::size_t f = 0; f < s_.faults.size(); ++f) {
@@ -47,7 +52,7 @@ World::World(const Scenario& s, std::uint64_t seed, ModelInstance model, Recorde
   }
 }
 
-World::~World() = default;
+World::~World() { assert_context() = nullptr; }
 
 const std::string& World::region_of(NodeId id) const {
   static const std::string lan = "lan";
@@ -87,7 +92,9 @@ void World::start() {
 void World::run_handler(NodeId id, const std::function<void(Protocol&, Context&)>& f) {
   NodeState& n = *nodes_[id];
   n.write_delay = 0;
+  current_ = id;
   f(*n.proto, *n.ctx);
+  current_ = kNoNode;
   n.write_delay = 0;
 }
 

@@ -86,6 +86,7 @@ class World {
   std::vector<NodeId> server_ids_;
   std::vector<std::size_t> region_of_;
   std::uint64_t events_ = 0;
+  NodeId current_ = kNoNode;  // whose handler is running (for assertion messages)
   TimerId next_timer_ = 1;
   std::uint64_t next_token_ = 1;
   struct InFlight { NodeId from, to; Message msg; std::uint64_t trace_id; };

@@ -2,6 +2,7 @@
 // which tracks the keys it was asked for; finish() turns the rest into "unknown key" errors.
 #include <fmt/format.h>
 
+#include <cmath>
 #include <fstream>
 #include <optional>
 #include <sstream>
@@ -72,6 +73,14 @@ void apply_override(toml::table& root, const std::string& spec, const std::strin
   }
 }
 
+// The key a duration was given as (`<stem>_s`, `_ms`, `_us` or `_ns`), or `<stem>_s` when
+// absent: errors name the key the user wrote.
+std::string time_key(const Options& o, const std::string& stem) {
+  for (const char* suffix : {"_s", "_ms", "_us", "_ns"})
+    if (o.has(stem + suffix)) return stem + suffix;
+  return stem + "_s";
+}
+
 std::string node_kind_list() {
   return "crash, restart, pause, partition, heal, loss, duplicate, delay, clock_step, clock_drift";
 }
@@ -106,6 +115,7 @@ void load_network(Options& o, NetworkConfig& n) {
       std::vector<Time> row;
       for (std::size_t j = 0; j < m.size(); ++j) {
         if (!(m[i][j] >= 0)) o.fail("inter_region_latency_ms", "latencies must not be negative");
+        if (m[i][j] > 1e12) o.fail("inter_region_latency_ms", fmt::format("{} ms is too large", m[i][j]));
         const Time t = static_cast<Time>(m[i][j] * 1e6 + 0.5);
         const Time floor = (n.regions[i].latency + n.regions[j].latency) / 2;
         if (i != j && t < floor)
@@ -155,15 +165,18 @@ FaultSpec load_fault(Options& f) {
   auto need_nodes = [&](bool required) {
     s.nodes = f.get_strings("node");
     if (s.nodes.empty()) s.nodes = f.get_strings("nodes");
-    if (required && s.nodes.empty()) f.fail("node", fmt::format("a {} fault needs node = \"name\"", kind));
+    if (required && s.nodes.empty())
+      f.fail(f.has("nodes") ? "nodes" : "node", fmt::format("a {} fault needs node = \"name\"", kind));
   };
   auto window = [&](const char* end_key) {
     if (auto u = f.find_time(end_key)) {
-      if (*u <= s.at) f.fail(std::string(end_key) + "_s", "must be later than at_s");
+      if (*u <= s.at) f.fail(time_key(f, end_key), fmt::format("must be later than {}", time_key(f, "at")));
       s.until = *u;
     }
     if (auto d = f.find_time("duration", true)) {
-      if (s.until != kNever) f.fail("duration_s", fmt::format("give {}_s or duration_s, not both", end_key));
+      if (s.until != kNever)
+        f.fail(time_key(f, "duration"), fmt::format("give {} or {}, not both", time_key(f, end_key),
+                                                    time_key(f, "duration")));
       s.until = s.at + *d;
     }
   };
@@ -171,7 +184,7 @@ FaultSpec load_fault(Options& f) {
     case K::crash:
       need_nodes(true);
       if (auto r = f.find_time("restart_at")) {
-        if (*r <= s.at) f.fail("restart_at_s", "must be later than at_s");
+        if (*r <= s.at) f.fail(time_key(f, "restart_at"), fmt::format("must be later than {}", time_key(f, "at")));
         s.restart_at = *r;
       }
       break;
@@ -210,7 +223,7 @@ FaultSpec load_fault(Options& f) {
         auto hi = f.find_time("max");
         if (!lo) f.fail("min_ms", "a uniform delay needs min_ms and max_ms");
         if (!hi) f.fail("max_ms", "a uniform delay needs min_ms and max_ms");
-        if (*hi < *lo) f.fail("max_ms", "must not be less than min_ms");
+        if (*hi < *lo) f.fail(time_key(f, "max"), fmt::format("must not be less than {}", time_key(f, "min")));
         s.delay_a = *lo;
         s.delay_b = *hi;
       } else {
@@ -224,6 +237,8 @@ FaultSpec load_fault(Options& f) {
     case K::clock_step: {
       need_nodes(true);
       const double step_ms = f.get_double("step_ms");
+      if (std::isnan(step_ms)) f.fail("step_ms", "must be a number");
+      if (!(std::fabs(step_ms) <= 1e12)) f.fail("step_ms", "is too large");
       s.clock_step = static_cast<Time>(step_ms * 1e6);
       break;
     }
@@ -237,7 +252,7 @@ FaultSpec load_fault(Options& f) {
   return s;
 }
 
-WorkloadConfig load_workload(Options& w, Time duration) {
+WorkloadConfig load_workload(Options& w, Time duration, const NetworkConfig& net) {
   WorkloadConfig c;
   c.key_path = w.path();
   const auto kind = w.get_choice("kind", {"closed", "open"}, "closed");
@@ -253,6 +268,8 @@ WorkloadConfig load_workload(Options& w, Time duration) {
   if (auto mix = w.table("mix")) {
     const double r = mix->get_double("read", 0.0);
     const double wr = mix->get_double("write", 0.0);
+    if (!std::isfinite(r)) mix->fail("read", "must be a finite number");
+    if (!std::isfinite(wr)) mix->fail("write", "must be a finite number");
     if (r < 0 || wr < 0) mix->fail("", "fractions must not be negative");
     if (r + wr <= 0) mix->fail("", "mix needs read and/or write fractions that add up to more than 0");
     mix->finish();
@@ -271,13 +288,18 @@ WorkloadConfig load_workload(Options& w, Time duration) {
   c.value_bytes = static_cast<std::uint32_t>(w.get_int_in("value_bytes", 0, 1 << 30, 100));
   c.start = w.get_time("start", 0);
   c.stop = w.get_time("stop", duration);
-  if (c.stop <= c.start) w.fail("stop_s", "must be later than start_s");
+  if (c.stop <= c.start) {
+    if (!w.find_time("stop"))
+      w.fail(time_key(w, "start"), "must be earlier than the end of the run (scenario.duration_s)");
+    w.fail(time_key(w, "stop"), fmt::format("must be later than {}", time_key(w, "start")));
+  }
   c.timeout = w.get_time("timeout", c.timeout, true);
   if (auto r = w.table("retry")) {
     c.retry.max_attempts = static_cast<std::uint32_t>(r->get_int_in("max_attempts", 1, 1000, 3));
     c.retry.backoff_base = r->get_time("backoff_base", c.retry.backoff_base);
     c.retry.backoff_max = r->get_time("backoff_max", c.retry.backoff_max);
-    if (c.retry.backoff_max < c.retry.backoff_base) r->fail("backoff_max_ms", "must not be less than backoff_base_ms");
+    if (c.retry.backoff_max < c.retry.backoff_base)
+      r->fail(time_key(*r, "backoff_max"), fmt::format("must not be less than {}", time_key(*r, "backoff_base")));
     const auto j = r->get_choice("jitter", {"none", "full", "equal"}, "full");
     c.retry.jitter = j == "none" ? RetryConfig::Jitter::none
                      : j == "full" ? RetryConfig::Jitter::full : RetryConfig::Jitter::equal;
@@ -290,7 +312,14 @@ WorkloadConfig load_workload(Options& w, Time duration) {
     c.breaker.half_open_probes = static_cast<std::uint32_t>(b->get_int_in("half_open_probes", 1, 1000, 1));
     b->finish();
   }
-  if (w.has("region")) c.region = w.get_string("region");
+  if (w.has("region")) {
+    c.region = w.get_string("region");
+    if (net.topology != NetworkConfig::Topology::regions)
+      w.fail("region", "a workload region needs [network] topology = \"regions\"");
+    bool known = false;
+    for (const auto& r : net.regions) known = known || r.name == *c.region;
+    if (!known) w.fail("region", fmt::format("unknown region \"{}\"", *c.region));
+  }
   w.finish();
   return c;
 }
@@ -329,7 +358,7 @@ Scenario load(const std::string& text, const std::string& file, const std::vecto
     s.model_name = m->get_string("name");
     s.model_options = std::make_shared<Options>(*m);
   }
-  for (auto& w : top.tables("workload")) s.workloads.push_back(load_workload(w, s.duration));
+  for (auto& w : top.tables("workload")) s.workloads.push_back(load_workload(w, s.duration, s.network));
   for (auto& f : top.tables("fault")) s.faults.push_back(load_fault(f));
   if (auto c = top.table("check")) {
     s.check.linearizable = c->get_bool("linearizable", false);

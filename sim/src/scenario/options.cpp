@@ -134,7 +134,8 @@ std::optional<Time> Options::find_time(const std::string& stem, bool positive) {
     if (!(v >= 0) || (positive && v == 0))
       fail(key, positive ? "must be greater than zero" : "must not be negative");
     const double t = v * scale;
-    if (t > 9.0e18) fail(key, "is too large");
+    // 1e18 ns (31 years) leaves room to add a few times without overflowing 64 bits.
+    if (t > 1e18) fail(key, "is too large (at most 1e18 ns, about 31 years)");
     out = static_cast<Time>(t + 0.5);
     if (positive && *out == 0) fail(key, "is below one nanosecond");
   }
@@ -156,7 +157,8 @@ std::optional<double> Options::get_bandwidth(const std::string& stem) {
     if (!found.empty()) fail(key, fmt::format("give either {} or {}, not both", found, key));
     found = key;
     const double v = get_double(key);
-    if (!(v > 0) || v > 1e9) fail(key, "must be greater than zero");
+    if (!(v > 0)) fail(key, "must be greater than zero");
+    if (v > 1e9) fail(key, "is too large");
     out = v * scale;
   }
   return out;
