@@ -124,6 +124,10 @@ override "no equals sign" 'expected key.path=value' scenario.duration_s
 override "empty path part" 'empty key in path' scenario..duration_s=1
 override "path through a value" "'seed' is not a table" scenario.seed.x=1
 override "path through an array" "'workload' is not a table" workload.clients=3
+override "array element" 'workload[0].clients: must be between 1 and 100000, got 0' \
+  'workload[0].clients=0'
+override "array index out of range" 'there is no [[workload]] number 3' 'workload[3].clients=1'
+override "bad array index" "bad index in 'workload[x]'" 'workload[x].clients=1'
 
 # A file that does not exist is bad input too.
 check "missing file (validate)" "cannot open the file" 0 "$tmp/none.toml" -- \

@@ -73,53 +73,50 @@ class StateCache {
   std::vector<std::size_t> slots_ = std::vector<std::size_t>(1024, 0);  // entry index + 1
 };
 
-// Just-in-time linearization search for one register (Lowe 2017, after Wing & Gong), with
-// an explicit stack. Events (invocations and completions) sit in a doubly linked list ordered
-// by time; an op may be linearized next iff its invocation precedes the first completion still
-// in the list. Linearizing an op unlinks its events; a completion reached first forces a
-// backtrack. Unknown writes have no completion event: they may be linearized at any point
-// after their invocation, or never, since the search succeeds once every ok op is linearized.
-//
-// An unknown write whose value no remaining read returns is dead: linearizing it later or never
-// makes no difference, so it is marked linearized at once. This keeps the cache from telling
-// apart configurations that differ only in dead writes.
+// Just-in-time linearization search for one register (Lowe 2017, after Wing & Gong), with an
+// explicit stack. Events (invocations and completions) sit in a doubly linked list ordered by
+// time; an op may be linearized next iff its invocation precedes the first completion still in
+// the list (it is a candidate). Linearizing an op unlinks its events; reaching a completion
+// forces a backtrack. Visited configurations are cached. Three register-specific rules, each
+// keeping at least one valid order if any exists, cut the branching:
+//  - a candidate read that returns the current value is linearized at once, without trying
+//    alternatives (moving it to the front of any valid continuation keeps it valid);
+//  - a hidden write (no read left returns its value) is never chosen: it must be followed by
+//    another write, so it is placed right before the next write linearized while it is a
+//    candidate, or at the end; and a write that would strand the readers of the current value
+//    (no other write of it left) is not chosen;
+//  - unknown writes have no completion event, so they may take effect any time after their
+//    invocation or never: the search succeeds once every ok read is linearized, since the ok
+//    writes left can then go at the end. An unknown write nobody reads is left out.
 class KeySearch {
  public:
   // `ops`: one key's ops sorted by invocation; only ok ops and unknown writes.
   explicit KeySearch(std::span<const Operation> ops) {
-    std::vector<Value> read_values;
     for (const Operation& op : ops) {
-      if (op.kind == OpKind::read) read_values.push_back(op.value);
+      if (op.kind == OpKind::read) read_values_.push_back(op.value);
     }
-    std::sort(read_values.begin(), read_values.end());
-    read_values.erase(std::unique(read_values.begin(), read_values.end()), read_values.end());
-    auto is_read = [&](Value v) {
-      return std::binary_search(read_values.begin(), read_values.end(), v);
-    };
-    for (const Operation& op : ops) {  // an unknown write nobody reads is dead from the start
-      if (op.outcome == Outcome::ok || is_read(op.value)) ops_.push_back(op);
+    std::sort(read_values_.begin(), read_values_.end());
+    read_values_.erase(std::unique(read_values_.begin(), read_values_.end()), read_values_.end());
+    for (const Operation& op : ops) {
+      if (op.outcome == Outcome::ok || group_of(op.value) >= 0) ops_.push_back(op);
     }
     n_ = static_cast<std::uint32_t>(ops_.size());
     head_ = 2 * n_;
-    readers_left_.assign(read_values.size(), 0);
-    optional_writes_.resize(read_values.size());
-    group_.assign(n_, -1);
+    readers_left_.assign(read_values_.size(), 0);
+    writers_left_.assign(read_values_.size(), 0);
+    optional_writes_.resize(read_values_.size());
     bits_.assign((n_ + 63) / 64, 0);
-
     std::vector<std::tuple<Time, bool, std::uint32_t>> events;  // (time, is_completion, op)
     for (std::uint32_t i = 0; i < n_; ++i) {
       const Operation& op = ops_[i];
-      auto it = std::lower_bound(read_values.begin(), read_values.end(), op.value);
-      if (it != read_values.end() && *it == op.value) group_[i] = it - read_values.begin();
-      if (op.outcome == Outcome::ok) {
-        ++required_total_;
-        if (op.kind == OpKind::read) ++readers_left_[group_[i]];
-        events.emplace_back(op.invoke, false, i);
-        events.emplace_back(op.complete, true, i);
-      } else {
-        optional_writes_[group_[i]].push_back(i);
-        events.emplace_back(op.invoke, false, i);
+      group_.push_back(group_of(op.value));
+      if (group_[i] >= 0) {
+        ++(op.kind == OpKind::read ? readers_left_ : writers_left_)[group_[i]];
       }
+      if (op.kind == OpKind::read) ++reads_left_;
+      if (op.outcome != Outcome::ok) optional_writes_[group_[i]].push_back(i);
+      events.emplace_back(op.invoke, false, i);
+      if (op.outcome == Outcome::ok) events.emplace_back(op.complete, true, i);
     }
     std::sort(events.begin(), events.end());
     next_.assign(2 * n_ + 1, head_);
@@ -137,36 +134,39 @@ class KeySearch {
 
   Verdict run(std::uint64_t max_states) {
     Value state = kInitialValue;
-    std::uint32_t cur = next_[head_];
-    while (required_done_ < required_total_) {
-      if (cur < n_) {  // an invocation: try to linearize its op here
-        const Operation& op = ops_[cur];
-        if (op.kind == OpKind::write || op.value == state) {
-          const Value next_state = op.kind == OpKind::write ? op.value : state;
-          const std::size_t dead_begin = dead_.size();
-          mark(cur);
-          if (cache_.insert(bits_, next_state, hash_ ^ splitmix64(next_state))) {
+    std::uint32_t cur = head_;
+    bool arrived = true;  // at a configuration not yet looked at
+    while (reads_left_ > 0) {
+      if (arrived) {
+        arrived = false;
+        cur = next_[head_];
+        if (const std::uint32_t r = applicable_read(state); r != head_) {
+          if (try_step(r, state, true)) {
+            arrived = true;
             if (++states_ > max_states) return Verdict::unknown;
-            frames_.push_back({cur, state, dead_begin});
-            state = next_state;
-            lift(cur);
-            for (std::size_t k = dead_begin; k < dead_.size(); ++k) lift(dead_[k]);
-            cur = next_[head_];
             continue;
           }
-          unmark(cur, dead_begin);
+          cur = head_;  // seen before, so this configuration fails: backtrack
+        }
+      }
+      if (cur < n_) {  // an invocation: branch on linearizing its op here
+        if (may_choose(cur, state) && try_step(cur, state, false)) {
+          arrived = true;
+          if (++states_ > max_states) return Verdict::unknown;
+          continue;
         }
         cur = next_[cur];
         continue;
       }
-      // A completion (or the end of the list): its op can no longer be linearized later than
-      // the ops chosen so far, so undo the most recent choice and try the next candidate.
-      if (frames_.empty()) return Verdict::not_linearizable;
-      const Frame f = frames_.back();
-      frames_.pop_back();
-      for (std::size_t k = dead_.size(); k-- > f.dead_begin;) unlift(dead_[k]);
-      unlift(f.op);
-      unmark(f.op, f.dead_begin);
+      // A completion or the end of the list: no op that could be linearized next leads to a
+      // valid order. Undo choices up to the last one that has alternatives left.
+      Frame f;
+      do {
+        if (frames_.empty()) return Verdict::not_linearizable;
+        f = frames_.back();
+        frames_.pop_back();
+        undo(f);
+      } while (f.forced);
       state = f.state_before;
       cur = next_[f.op];
     }
@@ -177,41 +177,85 @@ class KeySearch {
 
  private:
   struct Frame {
-    std::uint32_t op;
-    Value state_before;
-    std::size_t dead_begin;  // dead writes this step marked: dead_[dead_begin..]
+    std::uint32_t op = 0;
+    Value state_before = 0;
+    std::size_t extra_begin = 0;  // ops this step linearized along with op: extra_[extra_begin..]
+    bool forced = false;          // an applicable read: its configuration has no alternative
   };
 
-  void mark_bit(std::uint32_t i) {
-    bits_[i / 64] |= 1ULL << (i % 64);
-    hash_ ^= splitmix64(i);
+  std::int64_t group_of(Value v) const {
+    auto it = std::lower_bound(read_values_.begin(), read_values_.end(), v);
+    return it != read_values_.end() && *it == v ? it - read_values_.begin() : -1;
   }
-  void clear_bit(std::uint32_t i) {
-    bits_[i / 64] &= ~(1ULL << (i % 64));
-    hash_ ^= splitmix64(i);
-  }
-  bool has_bit(std::uint32_t i) const { return (bits_[i / 64] >> (i % 64)) & 1; }
+  bool hidden(std::uint32_t i) const { return group_[i] < 0 || readers_left_[group_[i]] == 0; }
 
-  void mark(std::uint32_t i) {
-    mark_bit(i);
+  // First candidate read returning `state`, or head_.
+  std::uint32_t applicable_read(Value state) const {
+    for (std::uint32_t e = next_[head_]; e < n_; e = next_[e]) {
+      if (ops_[e].kind == OpKind::read && ops_[e].value == state) return e;
+    }
+    return head_;
+  }
+
+  bool may_choose(std::uint32_t i, Value state) const {
+    if (ops_[i].kind != OpKind::write || hidden(i)) return false;
+    if (ops_[i].value == state) return true;
+    const std::int64_t g = group_of(state);
+    return g < 0 || readers_left_[g] == 0 || writers_left_[g] > 0;
+  }
+
+  // Linearizes op i (and what goes with it) unless the resulting configuration was seen.
+  bool try_step(std::uint32_t i, Value& state, bool forced) {
     const Operation& op = ops_[i];
-    if (op.outcome == Outcome::ok) ++required_done_;
-    if (op.kind == OpKind::read && --readers_left_[group_[i]] == 0) {
-      for (std::uint32_t w : optional_writes_[group_[i]]) {
-        if (!has_bit(w)) {
-          mark_bit(w);
-          dead_.push_back(w);
-        }
+    const Value next_state = op.kind == OpKind::write ? op.value : state;
+    const std::size_t extra_begin = extra_.size();
+    if (op.kind == OpKind::write) {  // hidden candidate writes go right before this one
+      for (std::uint32_t e = next_[head_]; e < n_; e = next_[e]) {
+        if (e != i && ops_[e].kind == OpKind::write && hidden(e)) extra_.push_back(e);
       }
     }
+    mark(i);
+    if (op.kind == OpKind::read && readers_left_[group_[i]] == 0) {
+      for (std::uint32_t w : optional_writes_[group_[i]]) {  // now dead: they never take effect
+        if (!has_bit(w)) extra_.push_back(w);
+      }
+    }
+    for (std::size_t k = extra_begin; k < extra_.size(); ++k) mark(extra_[k]);
+    if (!cache_.insert(bits_, next_state, hash_ ^ splitmix64(next_state))) {
+      for (std::size_t k = extra_.size(); k-- > extra_begin;) unmark(extra_[k]);
+      extra_.resize(extra_begin);
+      unmark(i);
+      return false;
+    }
+    frames_.push_back({i, state, extra_begin, forced});
+    state = next_state;
+    lift(i);
+    for (std::size_t k = extra_begin; k < extra_.size(); ++k) lift(extra_[k]);
+    return true;
   }
-  void unmark(std::uint32_t i, std::size_t dead_begin) {
-    for (std::size_t k = dead_begin; k < dead_.size(); ++k) clear_bit(dead_[k]);
-    dead_.resize(dead_begin);
-    const Operation& op = ops_[i];
-    if (op.kind == OpKind::read) ++readers_left_[group_[i]];
-    if (op.outcome == Outcome::ok) --required_done_;
-    clear_bit(i);
+
+  void undo(const Frame& f) {
+    for (std::size_t k = extra_.size(); k-- > f.extra_begin;) {
+      unlift(extra_[k]);
+      unmark(extra_[k]);
+    }
+    extra_.resize(f.extra_begin);
+    unlift(f.op);
+    unmark(f.op);
+  }
+
+  bool has_bit(std::uint32_t i) const { return (bits_[i / 64] >> (i % 64)) & 1; }
+  void flip_bit(std::uint32_t i) {
+    bits_[i / 64] ^= 1ULL << (i % 64);
+    hash_ ^= splitmix64(i);
+  }
+  void mark(std::uint32_t i) { count(i, -1); }
+  void unmark(std::uint32_t i) { count(i, +1); }
+  void count(std::uint32_t i, int delta) {
+    flip_bit(i);
+    const bool read = ops_[i].kind == OpKind::read;
+    if (read) reads_left_ += delta;
+    if (group_[i] >= 0) (read ? readers_left_ : writers_left_)[group_[i]] += delta;
   }
 
   void unlink(std::uint32_t e) {
@@ -232,18 +276,19 @@ class KeySearch {
   }
 
   std::vector<Operation> ops_;
+  std::vector<Value> read_values_;  // distinct values that reads return, sorted
   std::uint32_t n_ = 0;
-  std::uint32_t head_ = 0;                    // sentinel; event i = invocation, n_ + i = completion
+  std::uint32_t head_ = 0;  // list sentinel; event i is op i's invocation, n_ + i its completion
   std::vector<std::uint32_t> next_, prev_;
-  std::vector<std::int64_t> group_;        // index of the op's value among values read, or -1
-  std::vector<std::uint32_t> readers_left_;  // per value read: ok reads not yet linearized
+  std::vector<std::int64_t> group_;            // index of the op's value in read_values_, or -1
+  std::vector<std::int64_t> readers_left_;     // per value read: reads not yet linearized
+  std::vector<std::int64_t> writers_left_;     // per value read: writes not yet linearized
   std::vector<std::vector<std::uint32_t>> optional_writes_;  // per value read: unknown writes
-  std::vector<std::uint64_t> bits_;
-  std::uint64_t hash_ = 0;
-  std::uint32_t required_total_ = 0;
-  std::uint32_t required_done_ = 0;
+  std::int64_t reads_left_ = 0;
+  std::vector<std::uint64_t> bits_;  // linearized ops
+  std::uint64_t hash_ = 0;           // of bits_
   std::vector<Frame> frames_;
-  std::vector<std::uint32_t> dead_;
+  std::vector<std::uint32_t> extra_;
   StateCache cache_;
   std::uint64_t states_ = 0;
 };

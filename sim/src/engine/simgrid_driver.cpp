@@ -56,14 +56,21 @@ class SimgridDriver final : public Driver {
   }
 
  private:
-  // Collect every comm finished at this instant, in vector order, then hand them to the world.
+  // Collect every comm finished at this instant, then hand them to the world. The order is the
+  // one repeated Comm::test_any calls give (lowest index first, each take() moving the last comm
+  // into the hole), found in one pass: in 3.32 every test_any call tests (and re-finishes) every
+  // comm in the vector, so harvesting k of n comms with it cost O(k * n). Time does not advance
+  // while this actor runs, so the set of finished comms is fixed. A comm still running has a
+  // network action with bytes left; a finished one has none (get_remaining() == 0), so only
+  // those, and zero-byte comms, pay for a test() simcall.
   void harvest(std::size_t first) {
     done_.clear();
     done_.push_back(take(first));
-    while (!comms_.empty()) {
-      const ssize_t i = sg4::Comm::test_any(comms_);
-      if (i < 0) break;
-      done_.push_back(take(static_cast<std::size_t>(i)));
+    for (std::size_t i = 0; i < comms_.size();) {
+      if (comms_[i]->get_remaining() <= 0 && comms_[i]->test())
+        done_.push_back(take(i));  // re-examine slot i: it now holds the former last comm
+      else
+        ++i;
     }
     for (std::uint64_t token : done_) w_.arrived(token);
   }
