@@ -99,10 +99,10 @@ double seconds_of(const History& h, check::LinearizabilityResult& out) {
 
 int main(int argc, char** argv) {
   std::vector<Case> cases = {{"10k ops, 100 keys, 10 clients", 10'000, 100, 10},
-                        {"100k ops, 100 keys, 10 clients", 100'000, 100, 10},
-                        {"100k ops, 1000 keys, 50 clients", 100'000, 1000, 50},
-                        {"10k ops, 1 key, 10 clients", 10'000, 1, 10},
-                        {"10k ops, 1 key, 30 clients", 10'000, 1, 30}};
+                             {"100k ops, 100 keys, 10 clients", 100'000, 100, 10},
+                             {"100k ops, 1000 keys, 50 clients", 100'000, 1000, 50},
+                             {"10k ops, 1 key, 10 clients", 10'000, 1, 10},
+                             {"10k ops, 1 key, 30 clients", 10'000, 1, 30}};
   if (argc == 4) {  // lin_bench OPS KEYS CLIENTS: just that case
     cases = {{"custom", std::stoul(argv[1]), std::stoul(argv[2]),
               static_cast<std::uint32_t>(std::stoul(argv[3]))}};
@@ -123,8 +123,8 @@ int main(int argc, char** argv) {
       }
     }
     const double tb = seconds_of(h, r);
-    fmt::print("{:<34} {:>9.3f} s {:>12.0f} ops/s  x{:<7.2f} {}\n", "  same, one corrupted read", tb,
-               c.ops / tb, tb / baseline, r.summary());
+    fmt::print("{:<34} {:>9.3f} s {:>12.0f} ops/s  x{:<7.2f} {}\n", "  same, one corrupted read",
+               tb, c.ops / tb, tb / baseline, r.summary());
   }
   return 0;
 }

@@ -54,7 +54,8 @@ void Histogram::merge(const Histogram& other) {
   min_ = count_ == 0 ? other.min_ : std::min(min_, other.min_);
   max_ = count_ == 0 ? other.max_ : std::max(max_, other.max_);
   count_ += other.count_;
-  const U128 sum = ((U128{sum_hi_} << 64) | sum_lo_) + ((U128{other.sum_hi_} << 64) | other.sum_lo_);
+  const U128 sum =
+      ((U128{sum_hi_} << 64) | sum_lo_) + ((U128{other.sum_hi_} << 64) | other.sum_lo_);
   sum_lo_ = static_cast<std::uint64_t>(sum);
   sum_hi_ = static_cast<std::uint64_t>(sum >> 64);
 }

@@ -103,36 +103,54 @@ else
   echo "FAIL the control scenario does not validate: $(tr '\n' ' ' <"$tmp/stderr")"
 fi
 
-# override NAME EXPECT SET...
+# override NAME WHERE EXPECT SET...: WHERE is the file the error must name (the scenario, or
+# "--set" for a malformed override).
 override() {
-  local name=$1 expect=$2
-  shift 2
+  local name=$1 where=$2 expect=$3
+  shift 3
   local sets=()
   for s in "$@"; do sets+=(--set "$s"); done
-  check "--set $name (validate)" "$expect" 0 "" -- "$bin" validate "$good" "${sets[@]}"
-  check "--set $name (run)" "$expect" 0 "" -- "$bin" run "$good" --out "$tmp/x" --quiet "${sets[@]}"
+  check "--set $name (validate)" "$expect" 0 "$where" -- "$bin" validate "$good" "${sets[@]}"
+  check "--set $name (run)" "$expect" 0 "$where" -- \
+    "$bin" run "$good" --out "$tmp/x" --quiet "${sets[@]}"
 }
-override "unknown variant" 'model.variant: unknown value "nope"' model.variant=nope
-override "zero duration" 'scenario.duration_s: must be greater than zero' scenario.duration_s=0
-override "negative duration" 'scenario.duration_s: must be greater than zero' scenario.duration_s=-3
-override "negative seed" 'scenario.seed: must not be negative' scenario.seed=-1
-override "wrong type" 'model.backups: expected an integer, got a string' \
+override "unknown variant" "$good" 'model.variant: unknown value "nope"' model.variant=nope
+override "zero duration" "$good" 'scenario.duration_s: must be greater than zero' \
+  scenario.duration_s=0
+override "negative duration" "$good" 'scenario.duration_s: must be greater than zero' \
+  scenario.duration_s=-3
+override "negative seed" "$good" 'scenario.seed: must not be negative' scenario.seed=-1
+override "wrong type" "$good" 'model.backups: expected an integer, got a string' \
   model.variant=primary-backup model.backups=two
-override "unknown key" 'bogus: unknown key' bogus.key=1
-override "unknown model key" 'model.replicas: unknown key' model.replicas=3
-override "no equals sign" 'expected key.path=value' scenario.duration_s
-override "empty path part" 'empty key in path' scenario..duration_s=1
-override "path through a value" "'seed' is not a table" scenario.seed.x=1
-override "path through an array" "'workload' is not a table" workload.clients=3
-override "array element" 'workload[0].clients: must be between 1 and 100000, got 0' \
+override "unknown key" "$good" 'bogus: unknown key' bogus.key=1
+override "unknown model key" "$good" 'model.replicas: unknown key' model.replicas=3
+override "array element" "$good" 'workload[0].clients: must be between 1 and 100000, got 0' \
   'workload[0].clients=0'
-override "array index out of range" 'there is no [[workload]] number 3' 'workload[3].clients=1'
-override "bad array index" "bad index in 'workload[x]'" 'workload[x].clients=1'
+override "no equals sign" --set 'expected key.path=value' scenario.duration_s
+override "empty path part" --set 'empty key in path' scenario..duration_s=1
+override "path through a value" --set "'seed' is not a table" scenario.seed.x=1
+override "path through an array" --set "'workload' is not a table" workload.clients=3
+override "array index out of range" --set 'there is no [[workload]] number 3' \
+  'workload[3].clients=1'
+override "bad array index" --set "bad index in 'workload[x]'" 'workload[x].clients=1'
 
 # A file that does not exist is bad input too.
 check "missing file (validate)" "cannot open the file" 0 "$tmp/none.toml" -- \
   "$bin" validate "$tmp/none.toml"
 check "missing file (run)" "none.toml" 0 "" -- "$bin" run "$tmp/none.toml" --out "$tmp/x" --quiet
+mkdir -p "$tmp/dir.toml"
+check "directory (validate)" "is a directory" 0 "$tmp/dir.toml" -- "$bin" validate "$tmp/dir.toml"
+check "directory (run)" "directory" 0 "" -- "$bin" run "$tmp/dir.toml" --out "$tmp/x" --quiet
+# One broken file among good ones: validate reports each, and exits 2.
+"$bin" validate "$good" "$dir/duration_zero.toml" "$good" >"$tmp/stdout" 2>"$tmp/stderr"
+rc=$?
+if [[ $rc -eq 2 && $(grep -c ': ok$' "$tmp/stdout") -eq 2 ]] &&
+  grep -q "duration_zero.toml:.*scenario.duration_s" "$tmp/stderr"; then
+  passed=$((passed + 1))
+else
+  failed=$((failed + 1))
+  echo "FAIL one bad file among good ones: exit code $rc; $(tr '\n' ' ' <"$tmp/stderr")"
+fi
 
 echo "$passed passed, $failed failed"
 [[ $failed -eq 0 ]]

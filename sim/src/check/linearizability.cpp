@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <limits>
 #include <span>
 #include <stdexcept>
 #include <tuple>
@@ -43,7 +44,7 @@ class StateCache {
     }
     entries_.push_back({hash, state, static_cast<std::uint32_t>(lo),
                         static_cast<std::uint32_t>(hi - lo), words_.size()});
-    slots_[pos] = entries_.size();
+    slots_[pos] = static_cast<std::uint32_t>(entries_.size());
     words_.insert(words_.end(), bits.begin() + lo, bits.begin() + hi);
     if (entries_.size() * 2 > slots_.size()) grow();
     return true;
@@ -64,27 +65,29 @@ class StateCache {
     for (std::size_t i = 0; i < entries_.size(); ++i) {
       std::size_t pos = entries_[i].hash & mask;
       while (slots_[pos] != 0) pos = (pos + 1) & mask;
-      slots_[pos] = i + 1;
+      slots_[pos] = static_cast<std::uint32_t>(i + 1);
     }
   }
 
   std::vector<Entry> entries_;
   std::vector<std::uint64_t> words_;
-  std::vector<std::size_t> slots_ = std::vector<std::size_t>(1024, 0);  // entry index + 1
+  std::vector<std::uint32_t> slots_ = std::vector<std::uint32_t>(1024, 0);  // entry index + 1
 };
 
 // Just-in-time linearization search for one register (Lowe 2017, after Wing & Gong), with an
 // explicit stack. Events (invocations and completions) sit in a doubly linked list ordered by
 // time; an op may be linearized next iff its invocation precedes the first completion still in
 // the list (it is a candidate). Linearizing an op unlinks its events; reaching a completion
-// forces a backtrack. Visited configurations are cached. Three register-specific rules, each
-// keeping at least one valid order if any exists, cut the branching:
+// forces a backtrack. Visited configurations are cached. Register-specific rules, each keeping
+// at least one valid order if any exists, cut the branching:
 //  - a candidate read that returns the current value is linearized at once, without trying
 //    alternatives (moving it to the front of any valid continuation keeps it valid);
-//  - a hidden write (no read left returns its value) is never chosen: it must be followed by
-//    another write, so it is placed right before the next write linearized while it is a
-//    candidate, or at the end; and a write that would strand the readers of the current value
-//    (no other write of it left) is not chosen;
+//  - a hidden write (no read left returns its value) must be followed by another write, so it
+//    goes right before the next write linearized while it is a candidate. It is chosen on its
+//    own only when its completion is the first one left, i.e. it cannot wait. Values no read
+//    left returns are all the same to the search: the state becomes `unread_value_`;
+//  - a write that would strand the readers of the current value (no write of it left) is not
+//    chosen;
 //  - unknown writes have no completion event, so they may take effect any time after their
 //    invocation or never: the search succeeds once every ok read is linearized, since the ok
 //    writes left can then go at the end. An unknown write nobody reads is left out.
@@ -97,6 +100,11 @@ class KeySearch {
     }
     std::sort(read_values_.begin(), read_values_.end());
     read_values_.erase(std::unique(read_values_.begin(), read_values_.end()), read_values_.end());
+    unread_value_ = std::numeric_limits<Value>::min();
+    for (Value v : read_values_) {
+      if (v != unread_value_) break;
+      ++unread_value_;
+    }
     for (const Operation& op : ops) {
       if (op.outcome == Outcome::ok || group_of(op.value) >= 0) ops_.push_back(op);
     }
@@ -107,16 +115,26 @@ class KeySearch {
     optional_writes_.resize(read_values_.size());
     bits_.assign((n_ + 63) / 64, 0);
     std::vector<std::tuple<Time, bool, std::uint32_t>> events;  // (time, is_completion, op)
+    std::vector<Time> first_write_invoke(read_values_.size(), kNever);
     for (std::uint32_t i = 0; i < n_; ++i) {
       const Operation& op = ops_[i];
       group_.push_back(group_of(op.value));
       if (group_[i] >= 0) {
         ++(op.kind == OpKind::read ? readers_left_ : writers_left_)[group_[i]];
       }
+      if (group_[i] >= 0 && op.kind == OpKind::write) {
+        first_write_invoke[group_[i]] = std::min(first_write_invoke[group_[i]], op.invoke);
+      }
       if (op.kind == OpKind::read) ++reads_left_;
       if (op.outcome != Outcome::ok) optional_writes_[group_[i]].push_back(i);
       events.emplace_back(op.invoke, false, i);
       if (op.outcome == Outcome::ok) events.emplace_back(op.complete, true, i);
+    }
+    for (std::uint32_t i = 0; i < n_; ++i) {  // a read no write can explain fails at once
+      const Operation& op = ops_[i];
+      if (op.kind == OpKind::read && op.value != kInitialValue) {
+        unexplained_read_ = unexplained_read_ || first_write_invoke[group_[i]] > op.complete;
+      }
     }
     std::sort(events.begin(), events.end());
     next_.assign(2 * n_ + 1, head_);
@@ -133,7 +151,8 @@ class KeySearch {
   }
 
   Verdict run(std::uint64_t max_states) {
-    Value state = kInitialValue;
+    if (unexplained_read_) return Verdict::not_linearizable;
+    Value state = canonical(kInitialValue);
     std::uint32_t cur = head_;
     bool arrived = true;  // at a configuration not yet looked at
     while (reads_left_ > 0) {
@@ -150,7 +169,8 @@ class KeySearch {
         }
       }
       if (cur < n_) {  // an invocation: branch on linearizing its op here
-        if (may_choose(cur, state) && try_step(cur, state, false)) {
+        if (ops_[cur].kind == OpKind::write && !hidden(cur) && !strands(cur, state) &&
+            try_step(cur, state, false)) {
           arrived = true;
           if (++states_ > max_states) return Verdict::unknown;
           continue;
@@ -158,15 +178,26 @@ class KeySearch {
         cur = next_[cur];
         continue;
       }
-      // A completion or the end of the list: no op that could be linearized next leads to a
-      // valid order. Undo choices up to the last one that has alternatives left.
+      // The first completion left: its op must come before every op not yet tried. If it is a
+      // hidden write, that is the last thing to try here.
+      if (cur != head_) {
+        const std::uint32_t i = cur - n_;
+        if (ops_[i].kind == OpKind::write && hidden(i) && !strands(i, state) &&
+            try_step(i, state, true)) {
+          arrived = true;
+          if (++states_ > max_states) return Verdict::unknown;
+          continue;
+        }
+      }
+      // No op that could be linearized next leads to a valid order. Undo choices up to the last
+      // one that has alternatives left.
       Frame f;
       do {
         if (frames_.empty()) return Verdict::not_linearizable;
         f = frames_.back();
         frames_.pop_back();
         undo(f);
-      } while (f.forced);
+      } while (f.last);
       state = f.state_before;
       cur = next_[f.op];
     }
@@ -180,7 +211,7 @@ class KeySearch {
     std::uint32_t op = 0;
     Value state_before = 0;
     std::size_t extra_begin = 0;  // ops this step linearized along with op: extra_[extra_begin..]
-    bool forced = false;          // an applicable read: its configuration has no alternative
+    bool last = false;            // no alternatives to try after this one
   };
 
   std::int64_t group_of(Value v) const {
@@ -197,17 +228,21 @@ class KeySearch {
     return head_;
   }
 
-  bool may_choose(std::uint32_t i, Value state) const {
-    if (ops_[i].kind != OpKind::write || hidden(i)) return false;
-    if (ops_[i].value == state) return true;
+  // Whether writing op i leaves reads of the current value that no write can satisfy.
+  bool strands(std::uint32_t i, Value state) const {
+    if (ops_[i].value == state) return false;
     const std::int64_t g = group_of(state);
-    return g < 0 || readers_left_[g] == 0 || writers_left_[g] > 0;
+    return g >= 0 && readers_left_[g] > 0 && writers_left_[g] == 0;
+  }
+
+  Value canonical(Value v) const {
+    const std::int64_t g = group_of(v);
+    return g < 0 || readers_left_[g] == 0 ? unread_value_ : v;
   }
 
   // Linearizes op i (and what goes with it) unless the resulting configuration was seen.
-  bool try_step(std::uint32_t i, Value& state, bool forced) {
+  bool try_step(std::uint32_t i, Value& state, bool last) {
     const Operation& op = ops_[i];
-    const Value next_state = op.kind == OpKind::write ? op.value : state;
     const std::size_t extra_begin = extra_.size();
     if (op.kind == OpKind::write) {  // hidden candidate writes go right before this one
       for (std::uint32_t e = next_[head_]; e < n_; e = next_[e]) {
@@ -221,13 +256,14 @@ class KeySearch {
       }
     }
     for (std::size_t k = extra_begin; k < extra_.size(); ++k) mark(extra_[k]);
+    const Value next_state = canonical(op.kind == OpKind::write ? op.value : state);
     if (!cache_.insert(bits_, next_state, hash_ ^ splitmix64(next_state))) {
       for (std::size_t k = extra_.size(); k-- > extra_begin;) unmark(extra_[k]);
       extra_.resize(extra_begin);
       unmark(i);
       return false;
     }
-    frames_.push_back({i, state, extra_begin, forced});
+    frames_.push_back({i, state, extra_begin, last});
     state = next_state;
     lift(i);
     for (std::size_t k = extra_begin; k < extra_.size(); ++k) lift(extra_[k]);
@@ -277,14 +313,16 @@ class KeySearch {
 
   std::vector<Operation> ops_;
   std::vector<Value> read_values_;  // distinct values that reads return, sorted
+  Value unread_value_ = 0;          // the least value no read returns
   std::uint32_t n_ = 0;
   std::uint32_t head_ = 0;  // list sentinel; event i is op i's invocation, n_ + i its completion
   std::vector<std::uint32_t> next_, prev_;
-  std::vector<std::int64_t> group_;            // index of the op's value in read_values_, or -1
-  std::vector<std::int64_t> readers_left_;     // per value read: reads not yet linearized
-  std::vector<std::int64_t> writers_left_;     // per value read: writes not yet linearized
+  std::vector<std::int64_t> group_;         // index of the op's value in read_values_, or -1
+  std::vector<std::int64_t> readers_left_;  // per value read: reads not yet linearized
+  std::vector<std::int64_t> writers_left_;  // per value read: writes not yet linearized
   std::vector<std::vector<std::uint32_t>> optional_writes_;  // per value read: unknown writes
   std::int64_t reads_left_ = 0;
+  bool unexplained_read_ = false;    // a read of a value no write wrote, or none before it ended
   std::vector<std::uint64_t> bits_;  // linearized ops
   std::uint64_t hash_ = 0;           // of bits_
   std::vector<Frame> frames_;
@@ -302,7 +340,7 @@ std::vector<KeyOps> split_by_key(const History& history, LinearizabilityResult& 
   std::vector<const Operation*> sorted;
   sorted.reserve(history.size());
   for (const Operation& op : history) sorted.push_back(&op);
-  std::sort(sorted.begin(), sorted.end(), [](const Operation* a, const Operation* b) {
+  std::stable_sort(sorted.begin(), sorted.end(), [](const Operation* a, const Operation* b) {
     return a->key != b->key ? a->key < b->key : invoked_before(*a, *b);
   });
   std::vector<KeyOps> keys;
@@ -345,9 +383,9 @@ std::vector<Operation> without_range(const std::vector<Operation>& ops, std::siz
 
 // Delta-debugging style: remove chunks of ops, halving the chunk size, while the rest stays
 // non-linearizable; ends 1-minimal (no single op removable) unless the budget runs out.
-std::vector<Operation> shrink(std::vector<Operation> ops, const LinearizabilityOptions& options,
-                              std::uint64_t& spent) {
+std::vector<Operation> shrink(std::vector<Operation> ops, const LinearizabilityOptions& options) {
   const std::uint64_t budget = options.max_shrink_states;
+  std::uint64_t spent = 0;
   auto still_fails = [&](const std::vector<Operation>& candidate) {
     KeySearch search(candidate);
     const Verdict v = search.run(std::min(options.max_states_per_key, budget - spent));
@@ -387,36 +425,53 @@ std::string explain(const std::vector<Operation>& ops) {
     }
     return out;
   };
+  // Every write of v completed before t; the initial value counts as written before anything.
+  auto written_before = [&](Value v, Time t) {
+    const auto ws = writes_of(v);
+    if (ws.empty()) return v == kInitialValue;
+    return std::all_of(ws.begin(), ws.end(), [&](const Operation* w) {
+      return w->outcome == Outcome::ok && w->complete < t;
+    });
+  };
   for (const Operation& r : ops) {
     if (r.kind != OpKind::read || r.value == kInitialValue) continue;
     const auto ws = writes_of(r.value);
     if (ws.empty()) {
       return fmt::format("{} returned a value that no write to this key wrote", op_label(r));
     }
-    if (std::all_of(ws.begin(), ws.end(), [&](const Operation* w) {
-          return w->invoke > r.complete;
-        })) {
+    if (std::all_of(ws.begin(), ws.end(),
+                    [&](const Operation* w) { return w->invoke > r.complete; })) {
       return fmt::format("{} completed at {} ms, before any write of {} was invoked", op_label(r),
                          format_time(r.complete), r.value);
     }
   }
   for (const Operation& r : ops) {
     if (r.kind != OpKind::read) continue;
-    const auto ws = writes_of(r.value);
+    const char* what = r.value == kInitialValue ? "the initial value" : "a stale value";
     for (const Operation& w : ops) {
-      if (w.kind != OpKind::write || w.value == r.value || w.outcome != Outcome::ok ||
-          w.complete >= r.invoke) {
+      if (w.kind == OpKind::write && w.outcome == Outcome::ok && w.value != r.value &&
+          w.complete < r.invoke && written_before(r.value, w.invoke)) {
+        return fmt::format(
+            "{} returned {}: {} had replaced it, completing at {} ms, before the "
+            "read was invoked at {} ms",
+            op_label(r), what, op_label(w), format_time(w.complete), format_time(r.invoke));
+      }
+    }
+    for (const Operation& earlier : ops) {
+      if (earlier.kind != OpKind::read || earlier.value == r.value ||
+          earlier.complete >= r.invoke) {
         continue;
       }
-      const bool after_all = std::all_of(ws.begin(), ws.end(), [&](const Operation* v) {
-        return v->outcome == Outcome::ok && v->complete < w.invoke;
-      });
-      if (!after_all || (ws.empty() && r.value != kInitialValue)) continue;
-      return fmt::format(
-          "{} returned a stale value: {} {}completed at {} ms, before the read was invoked at "
-          "{} ms",
-          op_label(r), op_label(w), ws.empty() ? "" : "overwrote it and ", format_time(w.complete),
-          format_time(r.invoke));
+      const auto newer = writes_of(earlier.value);
+      if (!newer.empty() && std::all_of(newer.begin(), newer.end(), [&](const Operation* w) {
+            return written_before(r.value, w->invoke);
+          })) {
+        return fmt::format(
+            "{} returned {}, older than the value {} had already returned, "
+            "completing at {} ms, before the read was invoked at {} ms",
+            op_label(r), what, op_label(earlier), format_time(earlier.complete),
+            format_time(r.invoke));
+      }
     }
   }
   return fmt::format(
@@ -429,9 +484,12 @@ std::string explain(const std::vector<Operation>& ops) {
 
 std::string_view to_string(Verdict v) {
   switch (v) {
-    case Verdict::linearizable: return "linearizable";
-    case Verdict::not_linearizable: return "not linearizable";
-    case Verdict::unknown: return "unknown";
+    case Verdict::linearizable:
+      return "linearizable";
+    case Verdict::not_linearizable:
+      return "not linearizable";
+    case Verdict::unknown:
+      return "unknown";
   }
   return "?";
 }
@@ -450,10 +508,11 @@ std::string LinearizabilityResult::describe_violation() const {
   if (!violation) return summary() + "\n";
   const KeyViolation& v = *violation;
   std::string out = fmt::format(
-      "key {} is not linearizable: these {} of its {} operations admit no valid order\n", v.key,
-      v.ops.size(), v.key_ops);
+      "key {} is not linearizable; no valid order exists even for this sub-history of {} of its "
+      "{} operations:\n",
+      v.key, v.ops.size(), v.key_ops);
   for (const Operation& op : v.ops) {
-    out += fmt::format("  op {:<8} client {:<4} {:<5} {:>20}  [{}, {}] ms  {}\n", op.id, op.client,
+    out += fmt::format("  op {:<6} client {:<3} {:<5} {:<8} [{}, {}] ms  {}\n", op.id, op.client,
                        to_string(op.kind), op.value, format_time(op.invoke),
                        format_time(op.complete), to_string(op.outcome));
   }
@@ -471,8 +530,7 @@ LinearizabilityResult check_linearizable(const History& history,
     result.states_explored += search.states();
     if (v == Verdict::unknown && !result.unknown_key) result.unknown_key = k.key;
     if (v != Verdict::not_linearizable) continue;
-    std::uint64_t spent = 0;
-    KeyViolation violation{k.key, shrink(k.ops, options, spent), {}, k.ops.size()};
+    KeyViolation violation{k.key, shrink(k.ops, options), {}, k.ops.size()};
     violation.explanation = explain(violation.ops);
     result.violation = std::move(violation);
     result.verdict = Verdict::not_linearizable;

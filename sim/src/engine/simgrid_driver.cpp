@@ -22,7 +22,7 @@ class SimgridDriver final : public Driver {
   Time now() const override { return now_; }
   void transfer(NodeId from, NodeId to, std::size_t bytes, std::uint64_t token) override {
     comms_.push_back(sg4::Comm::sendto_async(hosts_[from], hosts_[to], bytes));
-    tokens_.push_back(token);
+    pending_.push_back({token, bytes});
   }
 
   void loop(const std::function<void(Time, std::uint64_t)>& progress) {
@@ -56,37 +56,51 @@ class SimgridDriver final : public Driver {
   }
 
  private:
-  // Collect every comm finished at this instant, then hand them to the world. The order is the
-  // one repeated Comm::test_any calls give (lowest index first, each take() moving the last comm
-  // into the hole), found in one pass: in 3.32 every test_any call tests (and re-finishes) every
-  // comm in the vector, so harvesting k of n comms with it cost O(k * n). Time does not advance
-  // while this actor runs, so the set of finished comms is fixed. A comm still running has a
-  // network action with bytes left; a finished one has none (get_remaining() == 0), so only
-  // those, and zero-byte comms, pay for a test() simcall.
+  // Collect every comm finished at this instant, then hand them to the world, in the order
+  // repeated Comm::test_any calls would give them (lowest index first; take() moves the last
+  // comm into the hole), found in one pass. Time does not advance while this actor runs, so the
+  // set of finished comms is fixed. Why not test_any: in 3.32 each call tests every comm in the
+  // vector and re-finishes the finished ones, so harvesting k of n comms cost O(k * n).
+  //
+  // Why not test() either: sendto comms are detached in the kernel, and finishing one removes it
+  // from a list of every detached comm in flight (a linear search, fixed in 3.34); post()
+  // already did that once and test() would do it again. A started comm of > 0 bytes still has
+  // bytes left until post() has run (its network action is gone after that, get_remaining() is
+  // 0), so that is checked without a simcall. A zero-byte comm is asked with test().
   void harvest(std::size_t first) {
     done_.clear();
     done_.push_back(take(first));
     for (std::size_t i = 0; i < comms_.size();) {
-      if (comms_[i]->get_remaining() <= 0 && comms_[i]->test())
+      if (finished(i))
         done_.push_back(take(i));  // re-examine slot i: it now holds the former last comm
       else
         ++i;
     }
     for (std::uint64_t token : done_) w_.arrived(token);
   }
+  bool finished(std::size_t i) {
+    const sg4::Comm& c = *comms_[i];
+    // Not started (a zero-byte sendto does not start by itself): test_any never saw it finish.
+    if (c.get_state() != sg4::Activity::State::STARTED || c.get_remaining() > 0) return false;
+    return pending_[i].bytes > 0 || comms_[i]->test();
+  }
   std::uint64_t take(std::size_t i) {
-    const std::uint64_t token = tokens_[i];
+    const std::uint64_t token = pending_[i].token;
     comms_[i] = std::move(comms_.back());
     comms_.pop_back();
-    tokens_[i] = tokens_.back();
-    tokens_.pop_back();
+    pending_[i] = pending_.back();
+    pending_.pop_back();
     return token;
   }
 
   World& w_;
   std::vector<sg4::Host*> hosts_;
   std::vector<sg4::CommPtr> comms_;
-  std::vector<std::uint64_t> tokens_;
+  struct Pending {
+    std::uint64_t token;
+    std::size_t bytes;
+  };
+  std::vector<Pending> pending_;  // parallel to comms_
   std::vector<std::uint64_t> done_;
   Time now_ = 0;
 };

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <cmath>
+#include <filesystem>
 #include <fstream>
 #include <optional>
 #include <sstream>
@@ -349,6 +350,14 @@ Scenario load(const std::string& text, const std::string& file, const std::vecto
     s.duration = *d;
     s.drain = sc->get_time("drain", s.drain);
     s.bucket = sc->get_time("bucket", s.bucket, true);
+    // The time series keeps one bucket per bucket_s of the run (and drain) in memory.
+    constexpr Time kBucketsMax = 1'000'000;
+    if ((s.duration + s.drain) / s.bucket >= kBucketsMax)
+      sc->fail(time_key(*sc, "bucket"),
+               fmt::format("{:.9g} s of run and drain in {:.9g} s buckets is more than {} "
+                           "time-series buckets; make {} larger",
+                           to_seconds(s.duration + s.drain), to_seconds(s.bucket), kBucketsMax,
+                           time_key(*sc, "bucket")));
     sc->finish();
   }
   if (auto n = top.table("network")) load_network(*n, s.network);
@@ -376,6 +385,9 @@ Scenario load_scenario_string(const std::string& toml_text, const std::string& n
 }
 
 Scenario load_scenario_file(const std::string& path, const std::vector<std::string>& overrides) {
+  std::error_code ec;
+  if (std::filesystem::is_directory(path, ec))
+    throw ConfigError(SourcePos{path, 0, 0}, "", "is a directory, not a scenario file");
   std::ifstream in(path, std::ios::binary);
   if (!in) throw ConfigError(SourcePos{path, 0, 0}, "", "cannot open the file");
   std::ostringstream ss;

@@ -19,7 +19,7 @@ class Histogram {
   std::uint64_t count() const { return count_; }
   std::int64_t min() const { return count_ == 0 ? 0 : min_; }  // exact; 0 when empty
   std::int64_t max() const { return count_ == 0 ? 0 : max_; }  // exact; 0 when empty
-  double mean() const;                                          // exact sum / count; 0 when empty
+  double mean() const;                                         // exact sum / count; 0 when empty
 
   // The value of rank ceil(q * count) (at least 1) in sorted order, within 1%; q is clamped to
   // [0, 1]. q = 0 gives the exact min, q = 1 the exact max, an empty histogram 0.

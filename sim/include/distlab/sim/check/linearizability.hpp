@@ -4,10 +4,13 @@
 // Every key starts at kInitialValue. The history is split by key (linearizability is
 // compositional) and each key is checked with the Wing-Gong/Lowe just-in-time linearization
 // search, memoizing (set of linearized ops, register value) so no configuration is explored
-// twice. Outcomes: `ok` ops must take effect within [invoke, complete]; `fail` ops had no effect
-// and are dropped; an `unknown` write may take effect at any time after its invocation, or never;
-// an `unknown` read tells nothing and is dropped. Two ops whose times are equal count as
-// concurrent (an op completing at t may be ordered after one invoked at t).
+// twice, plus register-specific pruning (linearizability.cpp). The search is iterative; on
+// histories of a correct register it visits about one configuration per operation.
+//
+// Outcomes: `ok` ops must take effect within [invoke, complete]; `fail` ops had no effect and
+// are dropped; an `unknown` write may take effect at any time after its invocation, or never;
+// an `unknown` read tells nothing and is dropped. Equal times count as concurrent (an op that
+// completes at t may be ordered after one invoked at t). Values need not be unique.
 //
 // On a violation the first failing key (lowest id) is shrunk to a small sub-history that is
 // itself not linearizable and that keeps every write whose value one of its reads returns, so
@@ -25,7 +28,7 @@ namespace distlab::sim::check {
 
 struct LinearizabilityOptions {
   // Search budget per key, in distinct configurations; exceeding it makes the verdict unknown.
-  // Each configuration costs about 40 bytes of memory while its key is searched.
+  // Each configuration costs about 64 bytes of memory while its key is searched.
   std::uint64_t max_states_per_key = 50'000'000;
   // Budget for shrinking a violation, summed over all the re-checks it makes.
   std::uint64_t max_shrink_states = 10'000'000;
@@ -47,10 +50,10 @@ struct LinearizabilityResult {
   std::size_t ops_checked = 0;  // ops that carry information: ok ops and unknown writes
   std::size_t keys = 0;         // distinct keys in the history
   std::uint64_t states_explored = 0;
-  std::optional<KeyViolation> violation;       // set iff verdict == not_linearizable
-  std::optional<std::uint64_t> unknown_key;    // first key whose search ran out of budget
-  std::string summary() const;                 // one line
-  std::string describe_violation() const;      // multi-line; times in ms
+  std::optional<KeyViolation> violation;     // set iff verdict == not_linearizable
+  std::optional<std::uint64_t> unknown_key;  // first key whose search ran out of budget
+  std::string summary() const;               // one line
+  std::string describe_violation() const;    // multi-line; times in ms
 };
 
 // Throws std::invalid_argument if an ok operation completes before it was invoked.
