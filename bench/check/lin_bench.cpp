@@ -1,5 +1,5 @@
 // Times the linearizability checker on generated histories of a correct register (and on the
-// same histories with one read corrupted), relative to the 10,000-op / 100-key case as the
+// same histories with one late read made stale), relative to the 10,000-op / 100-key case as the
 // baseline measured in the same run. Not a test: machines here are noisy.
 #include <fmt/format.h>
 
@@ -89,6 +89,28 @@ History generate(const Case& c, std::uint64_t seed) {
   return h;
 }
 
+// Sets the ok read h[i] to a value that a write completed before the read began had already
+// overwritten (or to the initial value); false if there is no such value.
+bool make_stale(History& h, std::size_t i) {
+  auto latest_write_before = [&](Time t) -> const Operation* {
+    const Operation* best = nullptr;
+    for (const Operation& w : h) {
+      if (w.key == h[i].key && w.kind == OpKind::write && w.outcome == Outcome::ok &&
+          w.complete < t && (best == nullptr || w.complete > best->complete)) {
+        best = &w;
+      }
+    }
+    return best;
+  };
+  const Operation* overwriter = latest_write_before(h[i].invoke);
+  if (overwriter == nullptr) return false;
+  const Operation* old = latest_write_before(overwriter->invoke);
+  const Value v = old == nullptr ? kInitialValue : old->value;
+  if (v == h[i].value) return false;
+  h[i].value = v;
+  return true;
+}
+
 double seconds_of(const History& h, check::LinearizabilityResult& out) {
   const auto start = std::chrono::steady_clock::now();
   out = check::check_linearizable(h);
@@ -115,16 +137,13 @@ int main(int argc, char** argv) {
     if (baseline == 0) baseline = t;
     fmt::print("{:<34} {:>9.3f} s {:>12.0f} ops/s  x{:<7.2f} {}\n", c.name, t, c.ops / t,
                t / baseline, r.summary());
-    // Corrupt one late read to a value never written: check, shrink and explain.
+    // Corrupt one late read to a stale value: check, shrink and explain.
     for (std::size_t i = h.size() * 3 / 4; i < h.size(); ++i) {
-      if (h[i].kind == OpKind::read && h[i].outcome == Outcome::ok) {
-        h[i].value = 1'000'000'007;
-        break;
-      }
+      if (h[i].kind == OpKind::read && h[i].outcome == Outcome::ok && make_stale(h, i)) break;
     }
     const double tb = seconds_of(h, r);
-    fmt::print("{:<34} {:>9.3f} s {:>12.0f} ops/s  x{:<7.2f} {}\n", "  same, one corrupted read",
-               tb, c.ops / tb, tb / baseline, r.summary());
+    fmt::print("{:<34} {:>9.3f} s {:>12.0f} ops/s  x{:<7.2f} {}\n", "  same, one stale read", tb,
+               c.ops / tb, tb / baseline, r.summary());
   }
   return 0;
 }

@@ -10,9 +10,11 @@
 //      and no traffic (target: < 30 KiB per node).
 //
 // Each simulation runs in a forked child (SimGrid allows one engine per process); the child
-// times its own run and reads its peak RSS. Machines here are noisy: each ping-pong line is the
-// best of several interleaved repetitions. Exit code 1 if a run fails or message counts differ;
-// rates and memory are printed, never asserted (this is not a timed test).
+// times its whole run the same way for raw SimGrid and distlab (engine, platform, run and, for
+// distlab, loading the scenario and building results.json) and reads its peak RSS. Machines here
+// are noisy: each ping-pong line is the best of several interleaved repetitions. Exit code 1 if a
+// run fails or message counts differ; rates and memory are printed, never asserted (this is not a
+// timed test).
 //
 //   bench_core            full version (about a minute)
 //   bench_core --quick    short version (the bench_core_smoke test)
@@ -115,8 +117,7 @@ constexpr Time kLatency = sim::us(50);
 constexpr double kBandwidthBps = 100e9;
 constexpr std::uint32_t kMessageBytes = 1000;
 // One message per (latency + size / bandwidth) per pair: 50 us + 80 ns.
-constexpr Time kMessageTime =
-    kLatency + static_cast<Time>(kMessageBytes * 8 * 1e9 / kBandwidthBps);
+constexpr Time kMessageTime = kLatency + static_cast<Time>(kMessageBytes * 8 * 1e9 / kBandwidthBps);
 
 // results.json's network.delivered, found by text search: parsing the whole document would
 // add to the child's peak memory.
@@ -148,10 +149,10 @@ std::uint64_t run_sampled(const sim::Scenario& s, long* sim_rss) {
 
 std::uint64_t run_distlab_pingpong(std::uint32_t nodes, Time duration, const char* net_model) {
   const std::string toml = fmt::format(
-      "[scenario]\nseed = 1\nduration_us = {}\ndrain_s = 0\n"
+      "[scenario]\nseed = 1\nduration_ns = {}\ndrain_s = 0\n"
       "[network]\nmodel = \"{}\"\nlatency_us = {}\nbandwidth_gbps = {}\n"
       "[model]\nname = \"demo\"\nvariant = \"pingpong\"\nnodes = {}\nmessage_bytes = {}\n",
-      duration / 1000, net_model, kLatency / 1000, kBandwidthBps / 1e9, nodes, kMessageBytes);
+      duration, net_model, kLatency / 1000, kBandwidthBps / 1e9, nodes, kMessageBytes);
   const sim::Scenario s = sim::load_scenario_string(toml, "<bench pingpong>");
   return delivered(sim::run_scenario(s, sim::RunOptions{}));
 }
@@ -203,16 +204,18 @@ struct Best {
 bool pingpong(bool quick, std::vector<std::string>& misses) {
   const std::uint64_t target_messages = quick ? 100'000 : 1'000'000;
   const int reps = quick ? 1 : 3;
-  fmt::print("ping-pong: {}-byte messages, latency {} us, {:g} Gb/s per host link; each run "
-             "exchanges about {} messages; best of {}\n",
-             kMessageBytes, kLatency / 1000, kBandwidthBps / 1e9, target_messages, reps);
-  fmt::print("  raw = SimGrid, one actor per node, blocking put/get; flow / textbook = distlab "
-             "demo/pingpong on that network model.\n  Rates are messages per wall second; the "
-             "last two columns are the same ratios by CPU time\n  (steadier when the machine "
-             "is busy).\n\n");
-  fmt::print("  {:>6} {:>10} {:>10} {:>10} {:>8} {:>10} {:>8}   {:>8} {:>8}\n", "nodes",
-             "messages", "raw msg/s", "flow msg/s", "flow/raw", "text msg/s", "text/raw",
-             "flow cpu", "text cpu");
+  fmt::print(
+      "ping-pong: {}-byte messages, latency {} us, {:g} Gb/s per host link; each run "
+      "exchanges about {} messages; best of {}\n",
+      kMessageBytes, kLatency / 1000, kBandwidthBps / 1e9, target_messages, reps);
+  fmt::print(
+      "  raw = SimGrid, one actor per node, blocking put/get; flow / textbook = distlab "
+      "demo/pingpong on that network model.\n  Rates are messages per wall second; the "
+      "last two columns are the same ratios by CPU time\n  (steadier when the machine "
+      "is busy).\n\n");
+  fmt::print("  {:>6} {:>10} {:>10} {:>10} {:>8} {:>10} {:>8}   {:>8} {:>8}\n", "nodes", "messages",
+             "raw msg/s", "flow msg/s", "flow/raw", "text msg/s", "text/raw", "flow cpu",
+             "text cpu");
   bool ok = true;
   for (const std::uint32_t nodes : {2u, 100u, 1000u}) {
     const std::uint64_t pairs = nodes / 2;
@@ -235,14 +238,15 @@ bool pingpong(bool quick, std::vector<std::string>& misses) {
                nodes, raw.r.messages, rate(raw.rate), rate(flow.rate), r_flow, rate(text.rate),
                r_text, flow.cpu_rate / raw.cpu_rate, text.cpu_rate / raw.cpu_rate);
     const std::uint64_t expected = pairs * per_pair;
-    for (const auto& [name, r] : {std::pair{"raw", &raw.r}, std::pair{"flow", &flow.r},
-                                  std::pair{"textbook", &text.r}})
+    for (const auto& [name, r] :
+         {std::pair{"raw", &raw.r}, std::pair{"flow", &flow.r}, std::pair{"textbook", &text.r}})
       if (r->messages != expected) {
         fmt::print("         MISMATCH: {} exchanged {} messages, expected {} ({} pairs x {})\n",
                    name, r->messages, expected, pairs, per_pair);
         ok = false;
       }
-    if (r_flow < 1.0) misses.push_back(fmt::format("ping-pong flow/raw at {} nodes: {:.2f}x", nodes, r_flow));
+    if (r_flow < 1.0)
+      misses.push_back(fmt::format("ping-pong flow/raw at {} nodes: {:.2f}x", nodes, r_flow));
   }
   fmt::print("\n");
   return ok;
@@ -294,21 +298,27 @@ bool heartbeat(bool quick, std::vector<std::string>& misses) {
   line(fmt::format("raw SimGrid, {} hosts, no traffic", nodes), idle, "-");
   line("distlab heartbeat, flow network", flow, fmt::format("{}", flow.messages));
   line("distlab heartbeat, textbook network (extra)", text, fmt::format("{}", text.messages));
-  const auto per_node = [&](long kib) { return static_cast<double>(kib) / static_cast<double>(nodes); };
+  const auto per_node = [&](long kib) {
+    return static_cast<double>(kib) / static_cast<double>(nodes);
+  };
   const double simgrid_kib = per_node(idle.peak_rss_kib - idle_small.peak_rss_kib);
   const double distlab_kib = per_node(flow.sim_rss_kib - idle.peak_rss_kib);
   const double distlab_peak_kib = per_node(flow.peak_rss_kib - idle.peak_rss_kib);
   const double text_kib = per_node(text.sim_rss_kib - idle_small.peak_rss_kib);
-  fmt::print("  per node: SimGrid's own host + link (raw {} hosts - raw 2 hosts):     {:6.2f} KiB\n",
-             nodes, simgrid_kib);
-  fmt::print("            distlab beyond SimGrid's own, in sim (flow - raw {} hosts): {:6.2f} KiB "
-             "(target < 30 KiB)\n", nodes, distlab_kib);
-  fmt::print("            the same with flow's peak RSS (incl. results.json):          {:6.2f} KiB\n",
-             distlab_peak_kib);
-  fmt::print("            textbook network, in sim (textbook - raw 2 hosts):          {:6.2f} KiB\n\n",
-             text_kib);
+  auto kib_line = [](const std::string& what, double kib, const char* note) {
+    fmt::print("    {:<70} {:6.2f} KiB{}\n", what, kib, note);
+  };
+  fmt::print("  memory per node:\n");
+  kib_line(fmt::format("SimGrid's own host + link (raw {} hosts - raw 2 hosts)", nodes),
+           simgrid_kib, "");
+  kib_line(fmt::format("distlab beyond SimGrid's own, in sim (flow - raw {} hosts)", nodes),
+           distlab_kib, "  (target < 30 KiB)");
+  kib_line("the same with flow's peak RSS (which covers building results.json)", distlab_peak_kib,
+           "");
+  kib_line("distlab on the textbook network, in sim (textbook - raw 2 hosts)", text_kib, "\n");
   if (std::max(distlab_kib, distlab_peak_kib) >= 30.0)
-    misses.push_back(fmt::format("heartbeat: {:.2f} KiB per node", std::max(distlab_kib, distlab_peak_kib)));
+    misses.push_back(
+        fmt::format("heartbeat: {:.2f} KiB per node", std::max(distlab_kib, distlab_peak_kib)));
   return true;
 }
 

@@ -36,7 +36,8 @@ class PingPongNode final : public sim::Protocol {
 
 sim::ModelInstance build_pingpong(sim::Options& o) {
   const auto nodes = o.get_int_in("nodes", 2, 10'000'000, 2);
-  if (nodes % 2 != 0) o.fail("nodes", fmt::format("must be even (pairs of partners), got {}", nodes));
+  if (nodes % 2 != 0)
+    o.fail("nodes", fmt::format("must be even (pairs of partners), got {}", nodes));
   const auto bytes = static_cast<std::uint32_t>(o.get_int_in("message_bytes", 0, 1 << 30, 1000));
   sim::ModelInstance m;
   for (std::int64_t i = 0; i < nodes; ++i) m.server_names.push_back(fmt::format("n{}", i));

@@ -25,6 +25,7 @@ struct RawPingPong {
 
 struct RawPingPongResult {
   std::uint64_t messages = 0;  // received (gets completed) before `duration`
+  double wall_s = 0;           // wall time of the whole call: engine, platform, actors, run
 };
 
 // One actor per node, blocking put/get on one mailbox per node: actor 2i puts a message of
