@@ -118,11 +118,14 @@ int main(int argc, char** argv) {
 
   auto* run = app.add_subcommand("run", "run a scenario and print its summary");
   std::string file, out;
-  std::optional<std::uint64_t> seed;
+  std::optional<std::int64_t> seed;  // signed, so that "-1" is an error, not 2^64 - 1
   std::vector<std::string> sets;
   bool trace = false, quiet = false;
   run->add_option("scenario", file, "scenario file (TOML)")->required()->check(CLI::ExistingFile);
-  run->add_option("--seed", seed, "seed (overrides [scenario] seed)");
+  run->add_option("--seed", seed, "seed (overrides [scenario] seed)")
+      ->check([](const std::string& v) {
+        return v.rfind('-', 0) == 0 ? std::string("the seed must be a non-negative integer") : std::string();
+      });
   run->add_option("--set", sets, "override a scenario key, e.g. --set model.variant=single")
       ->type_name("KEY=VALUE")->take_all()->allow_extra_args(false);
   run->add_option("--out", out, "write results.json, timeseries.csv, history.csv, nodes.csv here");
@@ -146,7 +149,11 @@ int main(int argc, char** argv) {
     return rc == 0 ? 0 : 2;
   }
   try {
-    if (*run) return cmd_run(file, seed, sets, out, trace, quiet, simgrid_args);
+    if (*run) {
+      std::optional<std::uint64_t> s;
+      if (seed) s = static_cast<std::uint64_t>(*seed);
+      return cmd_run(file, s, sets, out, trace, quiet, simgrid_args);
+    }
     if (*validate) return cmd_validate(vfiles, vsets);
     if (*list) return cmd_list(dir);
   } catch (const sim::ConfigError& e) {

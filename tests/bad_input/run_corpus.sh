@@ -141,6 +141,12 @@ check "missing file (run)" "none.toml" 0 "" -- "$bin" run "$tmp/none.toml" --out
 mkdir -p "$tmp/dir.toml"
 check "directory (validate)" "is a directory" 0 "$tmp/dir.toml" -- "$bin" validate "$tmp/dir.toml"
 check "directory (run)" "directory" 0 "" -- "$bin" run "$tmp/dir.toml" --out "$tmp/x" --quiet
+# Bad command-line arguments.
+check "negative seed" "the seed must be a non-negative integer" 0 "" -- \
+  "$bin" run "$good" --seed -1 --out "$tmp/x" --quiet
+check "trace without --out" "--trace needs --out" 0 "" -- "$bin" run "$good" --trace --quiet
+check "unwritable --out" "cannot create the directory" 0 "" -- \
+  "$bin" run "$good" --out /proc/distlab-nope/x --quiet
 # One broken file among good ones: validate reports each, and exits 2.
 "$bin" validate "$good" "$dir/duration_zero.toml" "$good" >"$tmp/stdout" 2>"$tmp/stderr"
 rc=$?

@@ -54,7 +54,7 @@ void register_probe(sim::Registry& r) {
   r.add({"probe", "test model: n0 sends probes to n1", {}, [](sim::Options& o) {
            const auto nodes = o.get_int_in("nodes", 2, 1000, 2);
            const auto count = o.get_int_in("count", 0, 10'000'000, 1);
-           const auto bytes = o.get_int_in("bytes", 1, 1 << 30, 1000);
+           const auto bytes = o.get_int_in("bytes", 0, 1 << 30, 1000);
            const auto every = o.get_time("every", sim::ms(1), true);
            sim::ModelInstance m;
            for (std::int64_t i = 0; i < nodes; ++i) m.server_names.push_back("n" + std::to_string(i));

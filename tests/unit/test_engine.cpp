@@ -42,6 +42,15 @@ TEST_CASE("network: a message takes latency plus size over bandwidth", "[engine]
   }
 }
 
+TEST_CASE("network: an empty message costs the latency alone", "[engine][network]") {
+  for (const char* model : {"flow", "lv08", "textbook"}) {
+    auto r = run_in_child(probe(fmt::format("model = \"{}\"\nlatency_us = 500", model), "bytes = 0"));
+    REQUIRE(r.status == 0);
+    CHECK(metric(r.json(), 1, "received") == 1);
+    if (std::string(model) != "lv08") CHECK(metric(r.json(), 1, "first_arrival_local_ns") == 500'000);
+  }
+}
+
 TEST_CASE("network: concurrent flows share a link in the flow model only", "[engine][network]") {
   // Two 1 MB messages leave n0 at once over a 1 Gbit/s link: with sharing, both arrive after
   // 16 ms; without (textbook), after 8 ms.

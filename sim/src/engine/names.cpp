@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
 namespace distlab::sim::engine {
 
 std::vector<NodeId> resolve_nodes(const std::string& name, const ModelInstance& m,
@@ -32,8 +34,10 @@ std::vector<NodeId> resolve_nodes(const std::string& name, const ModelInstance& 
     }
   }
   std::vector<std::string> known = m.server_names;
-  for (const auto& [r, id] : m.roles) known.push_back(r);
-  throw ConfigError(where.pos, where.key_path + (where.groups.empty() ? ".node" : ".groups"),
+  for (const auto& [r, id] : m.roles)
+    if (std::find(known.begin(), known.end(), r) == known.end()) known.push_back(r);
+  throw ConfigError(where.nodes_pos.line ? where.nodes_pos : where.pos,
+                    where.key_path + "." + where.nodes_key,
                     fmt::format("unknown {}node \"{}\"; this model has: {}{}",
                                 server_only ? "server " : "", name, fmt::join(known, ", "),
                                 server_only ? ", servers, all" : ", servers, clients, all, clientN"));
@@ -67,7 +71,8 @@ std::vector<std::size_t> assign_regions(const Scenario& s, const ModelInstance& 
     bool known = false;
     for (const auto& n : m.server_names) known = known || n == node;
     if (!known && node.rfind("client", 0) != 0)
-      throw ConfigError(SourcePos{s.file, 0, 0}, "network.placement." + node,
+      throw ConfigError(net.placement_pos.count(node) ? net.placement_pos.at(node) : SourcePos{s.file, 0, 0},
+                        "network.placement." + node,
                         fmt::format("unknown node \"{}\"", node));
   }
   return out;

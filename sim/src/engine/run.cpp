@@ -43,13 +43,28 @@ void check_names(const Scenario& s, const ModelInstance& m) {
 
 void write_file(const std::string& path, const std::string& content) {
   const std::string tmp = path + ".partial";
-  {
-    std::ofstream f(tmp, std::ios::binary);
-    f << content;
-    if (!f) throw ConfigError(SourcePos{path, 0, 0}, "--out", "cannot write this file");
+  std::ofstream f(tmp, std::ios::binary);
+  f << content;
+  f.close();
+  if (!f) {
+    std::error_code ec;
+    std::filesystem::remove(tmp, ec);
+    throw ConfigError(SourcePos{path, 0, 0}, "--out", "cannot write this file");
   }
   std::filesystem::rename(tmp, path);
 }
+
+// Removes the output directory again if this run created it and it is still empty (a run that
+// fails before writing anything leaves nothing behind).
+struct OutDirGuard {
+  std::string dir;
+  bool created = false;
+  bool keep = false;
+  ~OutDirGuard() {
+    std::error_code ec;
+    if (created && !keep && std::filesystem::is_empty(dir, ec)) std::filesystem::remove(dir, ec);
+  }
+};
 
 }  // namespace
 
@@ -59,13 +74,15 @@ RunResult run_scenario(const Scenario& s, const RunOptions& opt) {
   ModelInstance model = build_model(s);
   check_names(s, model);
   const std::uint64_t seed = opt.seed.value_or(s.seed);
+  if (opt.trace && opt.out_dir.empty())
+    throw ConfigError(SourcePos{}, "--trace", "--trace needs --out DIR to write the trace into");
+  OutDirGuard guard{opt.out_dir};
   if (!opt.out_dir.empty()) {
     std::error_code ec;
+    guard.created = !std::filesystem::exists(opt.out_dir, ec);
     std::filesystem::create_directories(opt.out_dir, ec);
     if (ec) throw ConfigError(SourcePos{opt.out_dir, 0, 0}, "--out", "cannot create the directory: " + ec.message());
   }
-  if (opt.trace && opt.out_dir.empty())
-    throw ConfigError(SourcePos{}, "--trace", "--trace needs --out DIR to write the trace into");
   engine::Recorder rec(opt.trace ? opt.out_dir : "");
   engine::World world(s, seed, std::move(model), rec);
   engine::run_on_simgrid(world, opt.simgrid_args, opt.progress);
@@ -77,6 +94,7 @@ RunResult run_scenario(const Scenario& s, const RunOptions& opt) {
     write_file(opt.out_dir + "/nodes.csv", o.nodes_csv);
   }
   rec.close_trace({});
+  guard.keep = true;
   RunResult r;
   r.results_json = std::move(o.results_json);
   r.summary = std::move(o.summary);

@@ -82,10 +82,6 @@ std::string time_key(const Options& o, const std::string& stem) {
   return stem + "_s";
 }
 
-std::string node_kind_list() {
-  return "crash, restart, pause, partition, heal, loss, duplicate, delay, clock_step, clock_drift";
-}
-
 void load_network(Options& o, NetworkConfig& n) {
   const auto topo = o.get_choice("topology", {"lan", "regions"}, "lan");
   n.topology = topo == "lan" ? NetworkConfig::Topology::lan : NetworkConfig::Topology::regions;
@@ -135,6 +131,7 @@ void load_network(Options& o, NetworkConfig& n) {
         for (const auto& r : n.regions) known = known || r.name == region;
         if (!known) p->fail(node, fmt::format("unknown region \"{}\"", region));
         n.placement[node] = region;
+        n.placement_pos[node] = p->pos(node);
       }
     }
   } else if (!regions.empty()) {
@@ -165,7 +162,12 @@ FaultSpec load_fault(Options& f) {
   s.at = f.get_time("at", 0);
   auto need_nodes = [&](bool required) {
     s.nodes = f.get_strings("node");
-    if (s.nodes.empty()) s.nodes = f.get_strings("nodes");
+    s.nodes_key = "node";
+    if (s.nodes.empty()) {
+      s.nodes = f.get_strings("nodes");
+      if (!s.nodes.empty()) s.nodes_key = "nodes";
+    }
+    s.nodes_pos = f.pos(s.nodes_key);
     if (required && s.nodes.empty())
       f.fail(f.has("nodes") ? "nodes" : "node", fmt::format("a {} fault needs node = \"name\"", kind));
   };
@@ -195,6 +197,8 @@ FaultSpec load_fault(Options& f) {
       break;
     case K::partition:
       s.groups = f.get_string_groups("groups");
+      s.nodes_key = "groups";
+      s.nodes_pos = f.pos("groups");
       if (s.groups.size() < 2) f.fail("groups", "a partition needs at least two groups, e.g. groups = [[\"n0\"], [\"n1\", \"n2\"]]");
       for (const auto& g : s.groups)
         if (g.empty()) f.fail("groups", "a partition group must not be empty");

@@ -33,6 +33,7 @@ struct NetworkConfig {
   std::vector<std::vector<Time>> inter_region_latency;  // one-way, [from][to]
   double wan_bandwidth_bps = 10e9;
   std::map<std::string, std::string> placement;  // node name -> region name
+  std::map<std::string, SourcePos> placement_pos;  // where each placement entry was written
 };
 
 struct FaultSpec {
@@ -42,6 +43,8 @@ struct FaultSpec {
   enum class Distribution { constant, uniform, exponential };
   Kind kind = Kind::crash;
   SourcePos pos;             // where in the file (for error messages at run time)
+  SourcePos nodes_pos;       // where its node names were written
+  std::string nodes_key = "node";  // "node", "nodes" or "groups"
   std::string key_path;      // e.g. "fault[2]"
   Time at = 0;
   Time until = kNever;       // loss/duplicate/delay end; partition heal; pause resume

@@ -29,7 +29,7 @@ namespace distlab::sim::check {
 struct LinearizabilityOptions {
   // Search budget per key, in distinct configurations; exceeding it makes the verdict unknown.
   // Each configuration costs about 64 bytes of memory while its key is searched.
-  std::uint64_t max_states_per_key = 50'000'000;
+  std::uint64_t max_states_per_key = 5'000'000;
   // Budget for shrinking a violation, summed over all the re-checks it makes.
   std::uint64_t max_shrink_states = 10'000'000;
 };
