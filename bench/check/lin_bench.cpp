@@ -10,22 +10,12 @@
 #include <tuple>
 #include <vector>
 
+#include "distlab/sim/rng.hpp"
 #include "distlab/sim/check/linearizability.hpp"
 
 namespace {
 
 using namespace distlab::sim;
-
-struct SplitMix64 {
-  std::uint64_t state;
-  std::uint64_t next() {
-    std::uint64_t z = (state += 0x9e3779b97f4a7c15ULL);
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-    return z ^ (z >> 31);
-  }
-  std::uint64_t below(std::uint64_t n) { return next() % n; }
-};
 
 struct Case {
   const char* name;
@@ -39,7 +29,7 @@ struct Case {
 History generate(const Case& c, std::uint64_t seed) {
   constexpr Time kGap = ms(2);
   constexpr Time kLatency = ms(3);
-  SplitMix64 rng{seed};
+  distlab::sim::Rng rng{seed};
   std::vector<Time> free_at(c.clients, 0);
   std::vector<std::pair<Operation, Time>> ops;
   for (std::size_t k = 0; k < c.ops; ++k) {
@@ -47,15 +37,15 @@ History generate(const Case& c, std::uint64_t seed) {
         std::min_element(free_at.begin(), free_at.end()) - free_at.begin());
     Operation op;
     op.client = client;
-    op.invoke = free_at[client] + static_cast<Time>(rng.below(kGap + 1));
-    const Time point = op.invoke + static_cast<Time>(rng.below(kLatency + 1));
-    op.complete = point + static_cast<Time>(rng.below(kLatency + 1));
-    op.kind = rng.below(2) == 0 ? OpKind::write : OpKind::read;
-    op.key = rng.below(c.keys);
-    const std::uint64_t roll = rng.below(1000);
+    op.invoke = free_at[client] + static_cast<Time>(rng.uniform(kGap + 1));
+    const Time point = op.invoke + static_cast<Time>(rng.uniform(kLatency + 1));
+    op.complete = point + static_cast<Time>(rng.uniform(kLatency + 1));
+    op.kind = rng.uniform(2) == 0 ? OpKind::write : OpKind::read;
+    op.key = rng.uniform(c.keys);
+    const std::uint64_t roll = rng.uniform(1000);
     op.outcome = roll < 30 ? Outcome::fail : roll < 80 ? Outcome::unknown : Outcome::ok;
     const bool effective =
-        op.outcome == Outcome::ok || (op.outcome == Outcome::unknown && rng.below(2) == 0);
+        op.outcome == Outcome::ok || (op.outcome == Outcome::unknown && rng.uniform(2) == 0);
     free_at[client] = op.complete;
     if (op.outcome == Outcome::unknown) {
       free_at[client] = op.invoke + 3 * kLatency;

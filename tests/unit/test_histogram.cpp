@@ -5,22 +5,12 @@
 #include <limits>
 #include <vector>
 
+#include "distlab/sim/rng.hpp"
 #include "distlab/sim/histogram.hpp"
 
 namespace {
 
 using distlab::sim::Histogram;
-
-struct SplitMix64 {
-  std::uint64_t state;
-  std::uint64_t next() {
-    std::uint64_t z = (state += 0x9e3779b97f4a7c15ULL);
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-    return z ^ (z >> 31);
-  }
-  double unit() { return static_cast<double>(next() >> 11) * 0x1.0p-53; }  // [0, 1)
-};
 
 // The value of rank ceil(q * n) (at least 1) in sorted order, as Histogram::quantile defines.
 std::int64_t exact_quantile(std::vector<std::int64_t> values, double q) {
@@ -59,28 +49,28 @@ TEST_CASE("histogram: an empty histogram reports zeros", "[histogram]") {
 }
 
 TEST_CASE("histogram: quantiles of a uniform distribution are within 1%", "[histogram]") {
-  SplitMix64 rng{1};
+  distlab::sim::Rng rng{1};
   std::vector<std::int64_t> values;
   for (int i = 0; i < 100'000; ++i) {
-    values.push_back(1'000'000 + static_cast<std::int64_t>(rng.next() % 9'000'000));
+    values.push_back(1'000'000 + static_cast<std::int64_t>(rng.next_u64() % 9'000'000));
   }
   check_quantiles(values);
 }
 
 TEST_CASE("histogram: quantiles of an exponential distribution are within 1%", "[histogram]") {
-  SplitMix64 rng{2};
+  distlab::sim::Rng rng{2};
   std::vector<std::int64_t> values;
   for (int i = 0; i < 100'000; ++i) {
-    values.push_back(static_cast<std::int64_t>(-std::log(1.0 - rng.unit()) * 250'000.0));
+    values.push_back(static_cast<std::int64_t>(-std::log(1.0 - rng.uniform01()) * 250'000.0));
   }
   check_quantiles(values);
 }
 
 TEST_CASE("histogram: quantiles of values from 1 ns to 100 s are within 1%", "[histogram]") {
-  SplitMix64 rng{3};
+  distlab::sim::Rng rng{3};
   std::vector<std::int64_t> values;
   for (int i = 0; i < 100'000; ++i) {  // log-uniform over 11 decades
-    values.push_back(static_cast<std::int64_t>(std::pow(10.0, 11.0 * rng.unit())));
+    values.push_back(static_cast<std::int64_t>(std::pow(10.0, 11.0 * rng.uniform01())));
   }
   check_quantiles(values);
 }
@@ -131,10 +121,10 @@ TEST_CASE("histogram: negative values count as zero", "[histogram]") {
 }
 
 TEST_CASE("histogram: merging equals recording both", "[histogram]") {
-  SplitMix64 rng{4};
+  distlab::sim::Rng rng{4};
   Histogram a, b, both;
   for (int i = 0; i < 10'000; ++i) {
-    const auto v = static_cast<std::int64_t>(rng.next() % 50'000'000);
+    const auto v = static_cast<std::int64_t>(rng.next_u64() % 50'000'000);
     (i % 3 == 0 ? a : b).record(v);
     both.record(v);
   }

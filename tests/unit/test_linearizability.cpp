@@ -4,6 +4,7 @@
 #include <optional>
 #include <stdexcept>
 
+#include "distlab/sim/rng.hpp"
 #include "distlab/sim/check/linearizability.hpp"
 
 namespace {
@@ -44,17 +45,6 @@ Operation read(std::uint64_t id, std::uint32_t client, Value v, Time invoke_ms, 
   return make_op(id, client, OpKind::read, v, ms(invoke_ms), ms(complete_ms), outcome, key);
 }
 
-struct SplitMix64 {
-  std::uint64_t state;
-  std::uint64_t next() {
-    std::uint64_t z = (state += 0x9e3779b97f4a7c15ULL);
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-    return z ^ (z >> 31);
-  }
-  std::uint64_t below(std::uint64_t n) { return next() % n; }
-};
-
 struct GenConfig {
   std::uint32_t clients = 6;
   std::size_t ops = 200;
@@ -73,18 +63,18 @@ struct Generated {
 // A correct register: every op takes effect at a point inside its interval, in point order.
 // Unknown writes take effect or not (half each); failed ops never do.
 Generated generate(const GenConfig& cfg, std::uint64_t seed) {
-  SplitMix64 rng{seed};
+  distlab::sim::Rng rng{seed};
   std::vector<Time> free_at(cfg.clients, 0);
   std::vector<std::pair<Operation, Time>> ops;  // with linearization point, or kNever
   for (std::size_t k = 0; k < cfg.ops; ++k) {
     const auto c = static_cast<std::uint32_t>(std::min_element(free_at.begin(), free_at.end()) -
                                               free_at.begin());
-    const Time invoke = free_at[c] + static_cast<Time>(rng.below(cfg.gap_max + 1));
-    const Time point = invoke + static_cast<Time>(rng.below(cfg.latency_max + 1));
-    const Time complete = point + static_cast<Time>(rng.below(cfg.latency_max + 1));
-    const OpKind kind = rng.below(2) == 0 ? OpKind::write : OpKind::read;
-    const std::uint64_t key = rng.below(cfg.keys);
-    const std::uint64_t roll = rng.below(1000);
+    const Time invoke = free_at[c] + static_cast<Time>(rng.uniform(cfg.gap_max + 1));
+    const Time point = invoke + static_cast<Time>(rng.uniform(cfg.latency_max + 1));
+    const Time complete = point + static_cast<Time>(rng.uniform(cfg.latency_max + 1));
+    const OpKind kind = rng.uniform(2) == 0 ? OpKind::write : OpKind::read;
+    const std::uint64_t key = rng.uniform(cfg.keys);
+    const std::uint64_t roll = rng.uniform(1000);
     Outcome outcome = Outcome::ok;
     if (roll < cfg.fail_permille) {
       outcome = Outcome::fail;
@@ -92,7 +82,7 @@ Generated generate(const GenConfig& cfg, std::uint64_t seed) {
       outcome = Outcome::unknown;
     }
     const bool takes_effect =
-        outcome == Outcome::ok || (outcome == Outcome::unknown && rng.below(2) == 0);
+        outcome == Outcome::ok || (outcome == Outcome::unknown && rng.uniform(2) == 0);
     Operation op = make_op(0, c, kind, 0, invoke, complete, outcome, key);
     free_at[c] = outcome == Outcome::unknown ? invoke + 3 * cfg.latency_max : complete;
     ops.emplace_back(op, takes_effect ? point : kNever);
@@ -318,8 +308,8 @@ TEST_CASE("linearizability: random histories with one corrupted read fail", "[ch
     const Generated g = generate(cfg, seed);
     const auto reads = reads_of_writes(g);
     if (reads.empty()) continue;
-    SplitMix64 rng{seed * 7919};
-    const std::size_t victim = reads[rng.below(reads.size())];
+    distlab::sim::Rng rng{seed * 7919};
+    const std::size_t victim = reads[rng.uniform(reads.size())];
 
     if (const auto value = stale_value(g.history, victim)) {
       History stale = g.history;
@@ -459,18 +449,18 @@ bool brute_force_linearizable(const History& history) {
 TEST_CASE("linearizability: small random histories agree with trying every order", "[check]") {
   int violations = 0;
   for (std::uint64_t seed = 1; seed <= 4000; ++seed) {
-    SplitMix64 rng{seed};
+    distlab::sim::Rng rng{seed};
     History h;
-    const std::size_t n = 2 + rng.below(6);
+    const std::size_t n = 2 + rng.uniform(6);
     for (std::size_t i = 0; i < n; ++i) {
-      const Time invoke = static_cast<Time>(rng.below(10));
-      const Time complete = invoke + static_cast<Time>(rng.below(6));
-      const OpKind kind = rng.below(2) == 0 ? OpKind::write : OpKind::read;
-      const std::uint64_t roll = rng.below(10);
+      const Time invoke = static_cast<Time>(rng.uniform(10));
+      const Time complete = invoke + static_cast<Time>(rng.uniform(6));
+      const OpKind kind = rng.uniform(2) == 0 ? OpKind::write : OpKind::read;
+      const std::uint64_t roll = rng.uniform(10);
       const Outcome outcome = roll == 0 ? Outcome::fail : roll < 3 ? Outcome::unknown : Outcome::ok;
       // Small value range: duplicate written values and reads of the initial value happen.
-      h.push_back(make_op(i, static_cast<std::uint32_t>(i), kind, static_cast<Value>(rng.below(4)),
-                          invoke, complete, outcome, rng.below(2)));
+      h.push_back(make_op(i, static_cast<std::uint32_t>(i), kind, static_cast<Value>(rng.uniform(4)),
+                          invoke, complete, outcome, rng.uniform(2)));
     }
     const bool expected = brute_force_linearizable(h);
     const auto r = check_linearizable(h);

@@ -64,14 +64,23 @@ const toml::node* Options::Impl::use(const std::string& key) {
   return tbl->get(key);
 }
 
-std::int64_t Options::get_int(const std::string& key, std::optional<std::int64_t> fallback) {
-  const toml::node* n = impl_->use(key);
+namespace {
+// A value of exactly type T at `key`, the fallback when the key is absent, else an error.
+template <class T>
+T get_exact(Options& o, Options::Impl& impl, const std::string& key, std::optional<T> fallback,
+            const char* what) {
+  const toml::node* n = impl.use(key);
   if (!n) {
-    if (fallback) return *fallback;
-    fail(key, "required key is missing (an integer)");
+    if (fallback) return *std::move(fallback);
+    o.fail(key, fmt::format("required key is missing ({})", what));
   }
-  if (auto v = n->value_exact<std::int64_t>()) return *v;
-  fail(key, fmt::format("expected an integer, got {}", type_name(*n)));
+  if (auto v = n->value_exact<T>()) return *v;
+  o.fail(key, fmt::format("expected {}, got {}", what, type_name(*n)));
+}
+}  // namespace
+
+std::int64_t Options::get_int(const std::string& key, std::optional<std::int64_t> fallback) {
+  return get_exact(*this, *impl_, key, fallback, "an integer");
 }
 
 std::int64_t Options::get_int_in(const std::string& key, std::int64_t lo, std::int64_t hi,
@@ -93,23 +102,11 @@ double Options::get_double(const std::string& key, std::optional<double> fallbac
 }
 
 bool Options::get_bool(const std::string& key, std::optional<bool> fallback) {
-  const toml::node* n = impl_->use(key);
-  if (!n) {
-    if (fallback) return *fallback;
-    fail(key, "required key is missing (true or false)");
-  }
-  if (auto v = n->value_exact<bool>()) return *v;
-  fail(key, fmt::format("expected true or false, got {}", type_name(*n)));
+  return get_exact(*this, *impl_, key, fallback, "true or false");
 }
 
 std::string Options::get_string(const std::string& key, std::optional<std::string> fallback) {
-  const toml::node* n = impl_->use(key);
-  if (!n) {
-    if (fallback) return *fallback;
-    fail(key, "required key is missing (a string)");
-  }
-  if (auto v = n->value_exact<std::string>()) return *v;
-  fail(key, fmt::format("expected a string, got {}", type_name(*n)));
+  return get_exact(*this, *impl_, key, std::move(fallback), "a string");
 }
 
 std::string Options::get_choice(const std::string& key, const std::vector<std::string>& choices,
