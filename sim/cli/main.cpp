@@ -17,6 +17,7 @@
 #include "distlab/sim/scenario.hpp"
 #include "distlab/sim/version.hpp"
 #include "models/registry.hpp"
+#include "plugins.hpp"
 #include "progress.hpp"
 
 namespace fs = std::filesystem;
@@ -132,7 +133,13 @@ int main(int argc, char** argv) {
   run->add_flag("--trace", trace, "also write trace.jsonl and trace.chrome.json into --out");
   run->add_flag("--quiet", quiet, "no progress line");
 
+  std::vector<std::string> plugins;
+  run->add_option("--plugin", plugins, "load models from a shared library (see README: plugins)")
+      ->type_name("LIB.so")->allow_extra_args(false);
+
   auto* validate = app.add_subcommand("validate", "check scenario files without running them");
+  validate->add_option("--plugin", plugins, "load models from a shared library")
+      ->type_name("LIB.so")->allow_extra_args(false);
   std::vector<std::string> vfiles;
   std::vector<std::string> vsets;
   validate->add_option("files", vfiles, "scenario files")->required();
@@ -140,6 +147,8 @@ int main(int argc, char** argv) {
 
   auto* list = app.add_subcommand("list", "list models, variants and scenario files");
   std::string dir = "scenarios";
+  list->add_option("--plugin", plugins, "load models from a shared library")
+      ->type_name("LIB.so")->allow_extra_args(false);
   list->add_option("--dir", dir, "where to look for scenario files")->capture_default_str();
 
   try {
@@ -149,6 +158,7 @@ int main(int argc, char** argv) {
     return rc == 0 ? 0 : 2;
   }
   try {
+    for (const auto& p : plugins) cli::load_plugin(p, sim::registry());
     if (*run) {
       std::optional<std::uint64_t> s;
       if (seed) s = static_cast<std::uint64_t>(*seed);
