@@ -2,7 +2,7 @@
 // The simulator's own event queue: timers, message arrivals, faults. Ties in time are broken by
 // a sequence number, so the order never depends on addresses or container internals.
 #include <cstdint>
-#include <queue>
+#include <algorithm>
 #include <vector>
 
 #include "distlab/sim/message.hpp"
@@ -26,16 +26,18 @@ class EventQueue {
  public:
   void push(Event e) {
     e.seq = next_seq_++;
-    q_.push(std::move(e));
+    heap_.push_back(std::move(e));
+    std::push_heap(heap_.begin(), heap_.end(), Later{});
   }
-  bool empty() const { return q_.empty(); }
-  Time next_time() const { return q_.empty() ? kNever : q_.top().t; }
+  bool empty() const { return heap_.empty(); }
+  Time next_time() const { return heap_.empty() ? kNever : heap_.front().t; }
   Event pop() {
-    Event e = q_.top();
-    q_.pop();
+    std::pop_heap(heap_.begin(), heap_.end(), Later{});
+    Event e = std::move(heap_.back());
+    heap_.pop_back();
     return e;
   }
-  std::size_t size() const { return q_.size(); }
+  std::size_t size() const { return heap_.size(); }
 
  private:
   struct Later {
@@ -43,7 +45,7 @@ class EventQueue {
       return a.t != b.t ? a.t > b.t : a.seq > b.seq;
     }
   };
-  std::priority_queue<Event, std::vector<Event>, Later> q_;
+  std::vector<Event> heap_;  // a binary heap: the earliest (t, seq) at the front
   std::uint64_t next_seq_ = 0;
 };
 
