@@ -9,10 +9,14 @@
 namespace distlab::models {
 
 void register_builtin(sim::Registry& r) {
-  r.add({"kv", "small replicated key/value stores that prove the stack",
-         {"single", "primary-backup", "backup-reads"}, kv::build});
-  r.add({"demo", "tiny models that measure the simulator: ping-pong pairs, heartbeats at scale",
-         {"pingpong", "heartbeat"}, demo::build});
+  r.add({"kv",
+         "small replicated key/value stores that prove the stack",
+         {"single", "primary-backup", "backup-reads"},
+         kv::build});
+  r.add({"demo",
+         "tiny models that measure the simulator: ping-pong pairs, heartbeats at scale",
+         {"pingpong", "heartbeat"},
+         demo::build});
 }
 
 }  // namespace distlab::models

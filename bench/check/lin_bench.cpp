@@ -10,8 +10,8 @@
 #include <tuple>
 #include <vector>
 
-#include "distlab/sim/rng.hpp"
 #include "distlab/sim/check/linearizability.hpp"
+#include "distlab/sim/rng.hpp"
 
 namespace {
 

@@ -23,7 +23,8 @@ constexpr sim::Time kResendEvery = sim::ms(50);
 
 class Primary final : public sim::Protocol {
  public:
-  Primary(std::vector<sim::NodeId> backups, bool durable) : backups_(std::move(backups)), store_(durable) {}
+  Primary(std::vector<sim::NodeId> backups, bool durable)
+      : backups_(std::move(backups)), store_(durable) {}
 
   void on_start(sim::Context& ctx) override {
     acked_.assign(backups_.size(), 0);
@@ -64,7 +65,8 @@ class Primary final : public sim::Protocol {
 
   void on_request(sim::Context& ctx, sim::NodeId from, const sim::ClientRequest& req) {
     if (req.kind == sim::OpKind::read) {
-      sim::ClientReply r{req.op_id, sim::ClientReply::Status::ok, store_.get(req.key), 0, req.value_bytes};
+      sim::ClientReply r{req.op_id, sim::ClientReply::Status::ok, store_.get(req.key), 0,
+                         req.value_bytes};
       ctx.send(from, sim::Message::of(r));
       return;
     }
@@ -75,13 +77,15 @@ class Primary final : public sim::Protocol {
           p.client = from;
           return;
         }
-      ctx.send(from, sim::Message::of(sim::ClientReply{req.op_id, sim::ClientReply::Status::ok, req.value, 0, 0}));
+      ctx.send(from, sim::Message::of(sim::ClientReply{req.op_id, sim::ClientReply::Status::ok,
+                                                       req.value, 0, 0}));
       return;
     }
     store_.mark_applied(ctx, req.op_id);
     Replicate rep{++next_seq_, req.key, req.value, req.value_bytes};
     ctx.storage().put("seq", std::to_string(next_seq_));
-    ctx.storage().put(log_key(rep.seq), fmt::format("{} {} {} {}", rep.seq, rep.key, rep.value, rep.value_bytes));
+    ctx.storage().put(log_key(rep.seq),
+                      fmt::format("{} {} {} {}", rep.seq, rep.key, rep.value, rep.value_bytes));
     store_.put(ctx, req.key, req.value);
     log_[rep.seq] = Pending{rep, from, req.op_id};
     for (sim::NodeId b : backups_) ctx.send(b, sim::Message::of(rep));
@@ -96,11 +100,13 @@ class Primary final : public sim::Protocol {
 
   // Answer every write that all backups have applied.
   void complete(sim::Context& ctx) {
-    const std::uint64_t all = backups_.empty() ? next_seq_ : *std::min_element(acked_.begin(), acked_.end());
+    const std::uint64_t all =
+        backups_.empty() ? next_seq_ : *std::min_element(acked_.begin(), acked_.end());
     while (!log_.empty() && log_.begin()->first <= all) {
       const Pending& p = log_.begin()->second;
       if (p.client != sim::kNoNode)
-        ctx.send(p.client, sim::Message::of(sim::ClientReply{p.op_id, sim::ClientReply::Status::ok, p.rep.value, 0, 0}));
+        ctx.send(p.client, sim::Message::of(sim::ClientReply{p.op_id, sim::ClientReply::Status::ok,
+                                                             p.rep.value, 0, 0}));
       ctx.storage().erase(log_key(log_.begin()->first));
       log_.erase(log_.begin());
     }
@@ -125,10 +131,12 @@ class Backup final : public sim::Protocol {
   void on_message(sim::Context& ctx, sim::NodeId from, const sim::Message& msg) override {
     if (const auto* req = msg.get<sim::ClientRequest>()) {
       if (req->kind != sim::OpKind::read) {
-        ctx.send(from, sim::Message::of(sim::ClientReply{req->op_id, sim::ClientReply::Status::redirect, 0, 0, 0}));
+        ctx.send(from, sim::Message::of(sim::ClientReply{
+                           req->op_id, sim::ClientReply::Status::redirect, 0, 0, 0}));
         return;
       }
-      sim::ClientReply r{req->op_id, sim::ClientReply::Status::ok, store_.get(req->key), 0, req->value_bytes};
+      sim::ClientReply r{req->op_id, sim::ClientReply::Status::ok, store_.get(req->key), 0,
+                         req->value_bytes};
       ctx.send(from, sim::Message::of(r));
       return;
     }
@@ -170,7 +178,8 @@ sim::ModelInstance build_primary_backup(sim::Options& o, bool backup_reads) {
     if (id == 0) return std::make_unique<Primary>(ids, durable);
     return std::make_unique<Backup>(durable);
   };
-  m.route = [backup_reads, backups](const sim::ClientRequest& req, sim::NodeId, sim::Rng& rng) -> sim::NodeId {
+  m.route = [backup_reads, backups](const sim::ClientRequest& req, sim::NodeId,
+                                    sim::Rng& rng) -> sim::NodeId {
     if (backup_reads && req.kind == sim::OpKind::read)
       return static_cast<sim::NodeId>(1 + rng.uniform(static_cast<std::uint64_t>(backups)));
     return 0;
@@ -179,7 +188,8 @@ sim::ModelInstance build_primary_backup(sim::Options& o, bool backup_reads) {
 }
 
 sim::ModelInstance build(sim::Options& o) {
-  const auto variant = o.get_choice("variant", {"single", "primary-backup", "backup-reads"}, "single");
+  const auto variant =
+      o.get_choice("variant", {"single", "primary-backup", "backup-reads"}, "single");
   if (variant == "single") return build_single(o);
   return build_primary_backup(o, variant == "backup-reads");
 }

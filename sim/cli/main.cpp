@@ -3,14 +3,14 @@
 // Exit codes: 0 success, 1 a checker found a violation, 2 bad input (scenario or arguments).
 // CLI11 parses argv first (SimGrid's Engine would swallow --help); --cfg=... and --log=...
 // arguments are passed on to SimGrid.
-#include <CLI/CLI.hpp>
 #include <fmt/format.h>
+#include <CLI/CLI.hpp>
 
+#include <sys/resource.h>
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
-#include <sys/resource.h>
 
 #include "distlab/sim/model.hpp"
 #include "distlab/sim/run.hpp"
@@ -31,8 +31,8 @@ int report(const sim::ConfigError& e) {
 }
 
 int cmd_run(const std::string& file, std::optional<std::uint64_t> seed,
-            const std::vector<std::string>& sets, const std::string& out, bool trace,
-            bool quiet, const std::vector<std::string>& simgrid_args) {
+            const std::vector<std::string>& sets, const std::string& out, bool trace, bool quiet,
+            const std::vector<std::string>& simgrid_args) {
   sim::Scenario s = sim::load_scenario_file(file, sets);
   sim::RunOptions opt;
   opt.seed = seed;
@@ -51,7 +51,7 @@ int cmd_run(const std::string& file, std::optional<std::uint64_t> seed,
   const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   std::fputs(r.summary.c_str(), stdout);
   std::fflush(stdout);
-  struct rusage ru{};
+  struct rusage ru {};
   getrusage(RUSAGE_SELF, &ru);
   std::fprintf(stderr, "  wall %.3f s, %.0f events/s, peak memory %.1f MiB%s\n", wall,
                wall > 0 ? static_cast<double>(r.events) / wall : 0.0, ru.ru_maxrss / 1024.0,
@@ -77,7 +77,9 @@ int cmd_list(const std::string& dir) {
   std::printf("models:\n");
   for (const auto& [name, f] : sim::registry().all()) {
     std::printf("  %-10s %s\n", name.c_str(), f.description.c_str());
-    if (!f.variants.empty()) std::printf("  %-10s variants: %s\n", "", fmt::format("{}", fmt::join(f.variants, ", ")).c_str());
+    if (!f.variants.empty())
+      std::printf("  %-10s variants: %s\n", "",
+                  fmt::format("{}", fmt::join(f.variants, ", ")).c_str());
   }
   std::error_code ec;
   if (!fs::is_directory(dir, ec)) return 0;
@@ -107,13 +109,16 @@ int main(int argc, char** argv) {
   std::vector<char*> rest;
   for (int i = 0; i < argc; ++i) {
     std::string a = argv[i];
-    if (i > 0 && (a.rfind("--cfg=", 0) == 0 || a.rfind("--log=", 0) == 0)) simgrid_args.push_back(a);
-    else rest.push_back(argv[i]);
+    if (i > 0 && (a.rfind("--cfg=", 0) == 0 || a.rfind("--log=", 0) == 0))
+      simgrid_args.push_back(a);
+    else
+      rest.push_back(argv[i]);
   }
 
-  CLI::App app{"distlab: a deterministic distributed-systems simulator and teaching lab.\n"
-               "Exit codes: 0 ok, 1 a checker found a violation, 2 bad input.\n"
-               "SimGrid options (--cfg=..., --log=...) are passed to SimGrid."};
+  CLI::App app{
+      "distlab: a deterministic distributed-systems simulator and teaching lab.\n"
+      "Exit codes: 0 ok, 1 a checker found a violation, 2 bad input.\n"
+      "SimGrid options (--cfg=..., --log=...) are passed to SimGrid."};
   app.set_version_flag("--version", sim::kVersion);
   app.require_subcommand(1);
 
@@ -125,21 +130,26 @@ int main(int argc, char** argv) {
   run->add_option("scenario", file, "scenario file (TOML)")->required()->check(CLI::ExistingFile);
   run->add_option("--seed", seed, "seed (overrides [scenario] seed)")
       ->check([](const std::string& v) {
-        return v.rfind('-', 0) == 0 ? std::string("the seed must be a non-negative integer") : std::string();
+        return v.rfind('-', 0) == 0 ? std::string("the seed must be a non-negative integer")
+                                    : std::string();
       });
   run->add_option("--set", sets, "override a scenario key, e.g. --set model.variant=single")
-      ->type_name("KEY=VALUE")->take_all()->allow_extra_args(false);
+      ->type_name("KEY=VALUE")
+      ->take_all()
+      ->allow_extra_args(false);
   run->add_option("--out", out, "write results.json, timeseries.csv, history.csv, nodes.csv here");
   run->add_flag("--trace", trace, "also write trace.jsonl and trace.chrome.json into --out");
   run->add_flag("--quiet", quiet, "no progress line");
 
   std::vector<std::string> plugins;
   run->add_option("--plugin", plugins, "load models from a shared library (see README: plugins)")
-      ->type_name("LIB.so")->allow_extra_args(false);
+      ->type_name("LIB.so")
+      ->allow_extra_args(false);
 
   auto* validate = app.add_subcommand("validate", "check scenario files without running them");
   validate->add_option("--plugin", plugins, "load models from a shared library")
-      ->type_name("LIB.so")->allow_extra_args(false);
+      ->type_name("LIB.so")
+      ->allow_extra_args(false);
   std::vector<std::string> vfiles;
   std::vector<std::string> vsets;
   validate->add_option("files", vfiles, "scenario files")->required();
@@ -148,7 +158,8 @@ int main(int argc, char** argv) {
   auto* list = app.add_subcommand("list", "list models, variants and scenario files");
   std::string dir = "scenarios";
   list->add_option("--plugin", plugins, "load models from a shared library")
-      ->type_name("LIB.so")->allow_extra_args(false);
+      ->type_name("LIB.so")
+      ->allow_extra_args(false);
   list->add_option("--dir", dir, "where to look for scenario files")->capture_default_str();
 
   try {

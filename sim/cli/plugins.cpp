@@ -12,8 +12,9 @@ void load_plugin(const std::string& path, sim::Registry& registry) {
   void* handle = dlopen(file.c_str(), RTLD_NOW | RTLD_LOCAL);
   if (!handle) {
     const char* err = dlerror();
-    throw sim::ConfigError(sim::SourcePos{path, 0, 0}, "--plugin",
-                           std::string("cannot load the library: ") + (err ? err : "unknown error"));
+    throw sim::ConfigError(
+        sim::SourcePos{path, 0, 0}, "--plugin",
+        std::string("cannot load the library: ") + (err ? err : "unknown error"));
   }
   using RegisterFn = void (*)(sim::Registry&);
   auto fn = reinterpret_cast<RegisterFn>(dlsym(handle, "distlab_register_models"));

@@ -7,7 +7,8 @@
 
 namespace distlab::sim {
 namespace {
-std::string format_config_error(const SourcePos& p, const std::string& key, const std::string& msg) {
+std::string format_config_error(const SourcePos& p, const std::string& key,
+                                const std::string& msg) {
   std::string where = p.file.empty() ? std::string("<input>") : p.file;
   if (p.line > 0) where += fmt::format(":{}:{}", p.line, p.column);
   return key.empty() ? fmt::format("{}: error: {}", where, msg)

@@ -43,9 +43,12 @@ class StudentKv final : public Protocol {
 }  // namespace
 
 extern "C" void distlab_register_models(distlab::sim::Registry& registry) {
-  registry.add({"student-kv", "an example plugin model (tests/plugin)", {"correct", "stale-cache"},
+  registry.add({"student-kv",
+                "an example plugin model (tests/plugin)",
+                {"correct", "stale-cache"},
                 [](Options& o) {
-                  const bool stale = o.get_choice("variant", {"correct", "stale-cache"}, "correct") == "stale-cache";
+                  const bool stale = o.get_choice("variant", {"correct", "stale-cache"},
+                                                  "correct") == "stale-cache";
                   ModelInstance m;
                   m.server_names = {"server"};
                   m.make_node = [stale](NodeId) { return std::make_unique<StudentKv>(stale); };

@@ -22,7 +22,8 @@ class ProbeNode final : public sim::Protocol {
   void on_recover(sim::Context& ctx) override {
     ctx.metrics().add("recovers");
     ctx.metrics().add("volatile_at_recover", received_);
-    ctx.metrics().add("durable_at_recover", std::stoll(ctx.storage().get("received").value_or("0")));
+    ctx.metrics().add("durable_at_recover",
+                      std::stoll(ctx.storage().get("received").value_or("0")));
   }
   void on_timer(sim::Context& ctx, sim::TimerId) override {
     ctx.send(1, sim::Message::of(Probe{sent_++, bytes_}));
@@ -57,7 +58,8 @@ void register_probe(sim::Registry& r) {
            const auto bytes = o.get_int_in("bytes", 0, 1 << 30, 1000);
            const auto every = o.get_time("every", sim::ms(1), true);
            sim::ModelInstance m;
-           for (std::int64_t i = 0; i < nodes; ++i) m.server_names.push_back("n" + std::to_string(i));
+           for (std::int64_t i = 0; i < nodes; ++i)
+             m.server_names.push_back("n" + std::to_string(i));
            m.make_node = [=](sim::NodeId) {
              return std::make_unique<ProbeNode>(count, static_cast<std::size_t>(bytes), every);
            };

@@ -8,8 +8,8 @@
 namespace distlab::test {
 
 struct ChildRun {
-  int status = 0;        // 0 ok, 2 ConfigError, other: crashed
-  std::string output;    // results.json, or the error message
+  int status = 0;      // 0 ok, 2 ConfigError, other: crashed
+  std::string output;  // results.json, or the error message
   nlohmann::json json() const { return nlohmann::json::parse(output); }
 };
 

@@ -1,7 +1,7 @@
 // The simulation core, end to end: network timing, faults, clocks, storage and determinism,
 // each checked through a run of the probe model in a child process.
-#include <catch2/catch.hpp>
 #include <fmt/format.h>
+#include <catch2/catch.hpp>
 
 #include "sim_child.hpp"
 
@@ -22,7 +22,8 @@ drain_s = 0
 name = "probe"
 {}
 {}
-)", duration_s, network, model_extra, faults);
+)",
+                     duration_s, network, model_extra, faults);
 }
 
 long long metric(const nlohmann::json& j, int node, const char* name) {
@@ -35,8 +36,9 @@ long long metric(const nlohmann::json& j, int node, const char* name) {
 TEST_CASE("network: a message takes latency plus size over bandwidth", "[engine][network]") {
   // 1 MB over 1 Gbit/s = 8 ms, plus 500 us of latency.
   for (const char* model : {"flow", "textbook"}) {
-    auto r = run_in_child(probe(fmt::format("model = \"{}\"\nlatency_us = 500\nbandwidth_gbps = 1", model),
-                                "bytes = 1_000_000"));
+    auto r = run_in_child(
+        probe(fmt::format("model = \"{}\"\nlatency_us = 500\nbandwidth_gbps = 1", model),
+              "bytes = 1_000_000"));
     REQUIRE(r.status == 0);
     CHECK(metric(r.json(), 1, "first_arrival_local_ns") == 8'500'000);
   }
@@ -44,10 +46,12 @@ TEST_CASE("network: a message takes latency plus size over bandwidth", "[engine]
 
 TEST_CASE("network: an empty message costs the latency alone", "[engine][network]") {
   for (const char* model : {"flow", "lv08", "textbook"}) {
-    auto r = run_in_child(probe(fmt::format("model = \"{}\"\nlatency_us = 500", model), "bytes = 0"));
+    auto r =
+        run_in_child(probe(fmt::format("model = \"{}\"\nlatency_us = 500", model), "bytes = 0"));
     REQUIRE(r.status == 0);
     CHECK(metric(r.json(), 1, "received") == 1);
-    if (std::string(model) != "lv08") CHECK(metric(r.json(), 1, "first_arrival_local_ns") == 500'000);
+    if (std::string(model) != "lv08")
+      CHECK(metric(r.json(), 1, "first_arrival_local_ns") == 500'000);
   }
 }
 
@@ -55,8 +59,10 @@ TEST_CASE("network: concurrent flows share a link in the flow model only", "[eng
   // Two 1 MB messages leave n0 at once over a 1 Gbit/s link: with sharing, both arrive after
   // 16 ms; without (textbook), after 8 ms.
   const std::string base = "latency_us = 0\nbandwidth_gbps = 1\n";
-  auto flow = run_in_child(probe("model = \"flow\"\n" + base, "bytes = 1_000_000\ncount = 2\nevery_ns = 1"));
-  auto text = run_in_child(probe("model = \"textbook\"\n" + base, "bytes = 1_000_000\ncount = 2\nevery_ns = 1"));
+  auto flow = run_in_child(
+      probe("model = \"flow\"\n" + base, "bytes = 1_000_000\ncount = 2\nevery_ns = 1"));
+  auto text = run_in_child(
+      probe("model = \"textbook\"\n" + base, "bytes = 1_000_000\ncount = 2\nevery_ns = 1"));
   REQUIRE(flow.status == 0);
   REQUIRE(text.status == 0);
   CHECK(metric(flow.json(), 1, "first_arrival_local_ns") > 15'000'000);
@@ -74,7 +80,8 @@ latency_us = 200
 name = "b"
 latency_us = 200)";
   for (const char* model : {"flow", "textbook"}) {
-    auto r = run_in_child(probe(std::string("model = \"") + model + "\"\nbandwidth_gbps = 1000\n" + net, "bytes = 1"));
+    auto r = run_in_child(probe(
+        std::string("model = \"") + model + "\"\nbandwidth_gbps = 1000\n" + net, "bytes = 1"));
     REQUIRE(r.status == 0);
     const auto t = metric(r.json(), 1, "first_arrival_local_ns");
     CHECK(t >= 40'000'000);
@@ -103,8 +110,10 @@ TEST_CASE("faults: duplication delivers extra copies", "[engine][fault]") {
 
 TEST_CASE("faults: a partition drops messages between groups until it heals", "[engine][fault]") {
   // 1000 messages, one per ms; the partition covers 200 ms of them.
-  auto r = run_in_child(probe("latency_us = 10", "count = 1000\nevery_ms = 1",
-                              "[[fault]]\nkind = \"partition\"\ngroups = [[\"n0\"], [\"n1\"]]\nat_s = 0.3\nheal_at_s = 0.5", 1.1));
+  auto r = run_in_child(probe(
+      "latency_us = 10", "count = 1000\nevery_ms = 1",
+      "[[fault]]\nkind = \"partition\"\ngroups = [[\"n0\"], [\"n1\"]]\nat_s = 0.3\nheal_at_s = 0.5",
+      1.1));
   REQUIRE(r.status == 0);
   const auto received = metric(r.json(), 1, "received");
   CHECK(received >= 795);
@@ -112,10 +121,12 @@ TEST_CASE("faults: a partition drops messages between groups until it heals", "[
 }
 
 TEST_CASE("faults: a one-way partition blocks one direction only", "[engine][fault]") {
-  auto blocked = run_in_child(probe("latency_us = 10", "count = 100",
-                                    "[[fault]]\nkind = \"partition\"\ngroups = [[\"n0\"], [\"n1\"]]\none_way = true", 0.2));
-  auto open = run_in_child(probe("latency_us = 10", "count = 100",
-                                 "[[fault]]\nkind = \"partition\"\ngroups = [[\"n1\"], [\"n0\"]]\none_way = true", 0.2));
+  auto blocked = run_in_child(
+      probe("latency_us = 10", "count = 100",
+            "[[fault]]\nkind = \"partition\"\ngroups = [[\"n0\"], [\"n1\"]]\none_way = true", 0.2));
+  auto open = run_in_child(
+      probe("latency_us = 10", "count = 100",
+            "[[fault]]\nkind = \"partition\"\ngroups = [[\"n1\"], [\"n0\"]]\none_way = true", 0.2));
   REQUIRE(blocked.status == 0);
   REQUIRE(open.status == 0);
   CHECK(metric(blocked.json(), 1, "received") == 0);
@@ -123,28 +134,31 @@ TEST_CASE("faults: a one-way partition blocks one direction only", "[engine][fau
 }
 
 TEST_CASE("faults: a crash loses volatile state, storage survives the restart", "[engine][fault]") {
-  auto r = run_in_child(probe("latency_us = 10", "count = 1000\nevery_ms = 1",
-                              "[[fault]]\nkind = \"crash\"\nnode = \"n1\"\nat_s = 0.4\nrestart_at_s = 0.6", 1.1));
+  auto r = run_in_child(
+      probe("latency_us = 10", "count = 1000\nevery_ms = 1",
+            "[[fault]]\nkind = \"crash\"\nnode = \"n1\"\nat_s = 0.4\nrestart_at_s = 0.6", 1.1));
   REQUIRE(r.status == 0);
   const auto j = r.json();
   CHECK(metric(j, 1, "recovers") == 1);
-  CHECK(metric(j, 1, "volatile_at_recover") == 0);        // a fresh object
-  CHECK(metric(j, 1, "durable_at_recover") >= 395);       // what it had stored before the crash
+  CHECK(metric(j, 1, "volatile_at_recover") == 0);   // a fresh object
+  CHECK(metric(j, 1, "durable_at_recover") >= 395);  // what it had stored before the crash
   CHECK(metric(j, 1, "durable_at_recover") <= 401);
   CHECK(j["nodes"][0]["dropped"].get<long long>() >= 195);  // sent while n1 was down
 }
 
 TEST_CASE("faults: a paused node gets its messages after it resumes", "[engine][fault]") {
-  auto r = run_in_child(probe("latency_us = 10", "count = 100\nevery_ms = 1",
-                              "[[fault]]\nkind = \"pause\"\nnode = \"n1\"\nat_s = 0\nresume_at_s = 0.5", 1));
+  auto r = run_in_child(
+      probe("latency_us = 10", "count = 100\nevery_ms = 1",
+            "[[fault]]\nkind = \"pause\"\nnode = \"n1\"\nat_s = 0\nresume_at_s = 0.5", 1));
   REQUIRE(r.status == 0);
   CHECK(metric(r.json(), 1, "received") == 100);
   CHECK(metric(r.json(), 1, "first_arrival_local_ns") == 500'000'000);
 }
 
 TEST_CASE("faults: delay jitter reorders but delivers everything", "[engine][fault]") {
-  auto r = run_in_child(probe("latency_us = 10", "count = 500\nevery_us = 100",
-                              "[[fault]]\nkind = \"delay\"\ndistribution = \"exponential\"\nmean_ms = 2"));
+  auto r = run_in_child(
+      probe("latency_us = 10", "count = 500\nevery_us = 100",
+            "[[fault]]\nkind = \"delay\"\ndistribution = \"exponential\"\nmean_ms = 2"));
   REQUIRE(r.status == 0);
   CHECK(metric(r.json(), 1, "received") == 500);
 }
@@ -164,7 +178,8 @@ TEST_CASE("clocks: a drifting node's local clock runs fast", "[engine][clock]") 
   CHECK(metric(r.json(), 1, "first_arrival_local_ns") == 10'090);  // 10,080 ns x 1.001
 }
 
-TEST_CASE("determinism: the same seed gives the same bytes, another seed does not", "[engine][determinism]") {
+TEST_CASE("determinism: the same seed gives the same bytes, another seed does not",
+          "[engine][determinism]") {
   const std::string toml = probe("latency_us = 10", "count = 2000\nevery_us = 100",
                                  "[[fault]]\nkind = \"loss\"\nprobability = 0.3");
   auto a = run_in_child(toml);

@@ -5,8 +5,8 @@
 #include <limits>
 #include <vector>
 
-#include "distlab/sim/rng.hpp"
 #include "distlab/sim/histogram.hpp"
+#include "distlab/sim/rng.hpp"
 
 namespace {
 

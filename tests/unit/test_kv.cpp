@@ -2,10 +2,10 @@
 #include <catch2/catch.hpp>
 
 #include "distlab/sim/client_api.hpp"
+#include "distlab/sim/scenario.hpp"
 #include "distlab/sim/testing/fake_context.hpp"
 #include "kv/kv.hpp"
 #include "kv/messages.hpp"
-#include "distlab/sim/scenario.hpp"
 
 using namespace distlab;
 using sim::ClientReply;
@@ -16,7 +16,8 @@ using sim::testing::FakeContext;
 namespace {
 
 sim::ModelInstance build(const std::string& model_table) {
-  auto s = sim::load_scenario_string("[scenario]\nduration_s = 1\n[model]\nname = \"kv\"\n" + model_table, "t.toml");
+  auto s = sim::load_scenario_string(
+      "[scenario]\nduration_s = 1\n[model]\nname = \"kv\"\n" + model_table, "t.toml");
   auto m = models::kv::build(*s.model_options);
   s.model_options->finish();
   return m;

@@ -4,8 +4,8 @@
 #include <optional>
 #include <stdexcept>
 
-#include "distlab/sim/rng.hpp"
 #include "distlab/sim/check/linearizability.hpp"
+#include "distlab/sim/rng.hpp"
 
 namespace {
 
@@ -459,8 +459,9 @@ TEST_CASE("linearizability: small random histories agree with trying every order
       const std::uint64_t roll = rng.uniform(10);
       const Outcome outcome = roll == 0 ? Outcome::fail : roll < 3 ? Outcome::unknown : Outcome::ok;
       // Small value range: duplicate written values and reads of the initial value happen.
-      h.push_back(make_op(i, static_cast<std::uint32_t>(i), kind, static_cast<Value>(rng.uniform(4)),
-                          invoke, complete, outcome, rng.uniform(2)));
+      h.push_back(make_op(i, static_cast<std::uint32_t>(i), kind,
+                          static_cast<Value>(rng.uniform(4)), invoke, complete, outcome,
+                          rng.uniform(2)));
     }
     const bool expected = brute_force_linearizable(h);
     const auto r = check_linearizable(h);

@@ -26,9 +26,13 @@ class NodeContext final : public Context {
   struct TimedStorage final : Storage {
     explicit TimedStorage(NodeContext& c) : c_(c) {}
     void put(std::string_view key, std::string value) override;
-    std::optional<std::string> get(std::string_view key) const override { return c_.n_.storage.get(key); }
+    std::optional<std::string> get(std::string_view key) const override {
+      return c_.n_.storage.get(key);
+    }
     void erase(std::string_view key) override;
-    const std::map<std::string, std::string, std::less<>>& all() const override { return c_.n_.storage.all(); }
+    const std::map<std::string, std::string, std::less<>>& all() const override {
+      return c_.n_.storage.all();
+    }
     NodeContext& c_;
   };
   World& w_;

@@ -1,8 +1,8 @@
 #pragma once
 // The simulator's own event queue: timers, message arrivals, faults. Ties in time are broken by
 // a sequence number, so the order never depends on addresses or container internals.
-#include <cstdint>
 #include <algorithm>
+#include <cstdint>
 #include <vector>
 
 #include "distlab/sim/message.hpp"
@@ -15,10 +15,10 @@ struct Event {
   Time t = 0;
   std::uint64_t seq = 0;
   Type type = Type::timer;
-  NodeId node = 0;        // receiver (deliver), owner (timer), sender (depart)
-  NodeId from = 0;        // deliver/depart: sender
+  NodeId node = 0;  // receiver (deliver), owner (timer), sender (depart)
+  NodeId from = 0;  // deliver/depart: sender
   std::uint32_t incarnation = 0;
-  std::uint64_t a = 0;    // timer id, fault index, message trace id
+  std::uint64_t a = 0;  // timer id, fault index, message trace id
   Message msg;
 };
 

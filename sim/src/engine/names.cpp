@@ -28,7 +28,8 @@ std::vector<NodeId> resolve_nodes(const std::string& name, const ModelInstance& 
   if (auto it = m.roles.find(name); it != m.roles.end()) return {it->second};
   if (!server_only && name.rfind("client", 0) == 0) {
     const std::string digits = name.substr(6);
-    if (!digits.empty() && digits.size() < 9 && digits.find_first_not_of("0123456789") == std::string::npos) {
+    if (!digits.empty() && digits.size() < 9 &&
+        digits.find_first_not_of("0123456789") == std::string::npos) {
       const auto c = std::stoul(digits);
       if (servers + c < node_count) return {static_cast<NodeId>(servers + c)};
     }
@@ -36,11 +37,11 @@ std::vector<NodeId> resolve_nodes(const std::string& name, const ModelInstance& 
   std::vector<std::string> known = m.server_names;
   for (const auto& [r, id] : m.roles)
     if (std::find(known.begin(), known.end(), r) == known.end()) known.push_back(r);
-  throw ConfigError(where.nodes_pos.line ? where.nodes_pos : where.pos,
-                    where.key_path + "." + where.nodes_key,
-                    fmt::format("unknown {}node \"{}\"; this model has: {}{}",
-                                server_only ? "server " : "", name, fmt::join(known, ", "),
-                                server_only ? ", servers, all" : ", servers, clients, all, clientN"));
+  throw ConfigError(
+      where.nodes_pos.line ? where.nodes_pos : where.pos, where.key_path + "." + where.nodes_key,
+      fmt::format("unknown {}node \"{}\"; this model has: {}{}", server_only ? "server " : "", name,
+                  fmt::join(known, ", "),
+                  server_only ? ", servers, all" : ", servers, clients, all, clientN"));
 }
 
 std::vector<std::size_t> assign_regions(const Scenario& s, const ModelInstance& m,
@@ -63,17 +64,20 @@ std::vector<std::size_t> assign_regions(const Scenario& s, const ModelInstance& 
   for (const auto& wl : s.workloads)
     for (std::uint32_t c = 0; c < wl.clients; ++c, ++id, ++client_no) {
       auto it = net.placement.find(fmt::format("client{}", client_no));
-      if (it != net.placement.end()) out[id] = index_of(it->second);
-      else if (wl.region) out[id] = index_of(*wl.region);
-      else out[id] = client_no % net.regions.size();
+      if (it != net.placement.end())
+        out[id] = index_of(it->second);
+      else if (wl.region)
+        out[id] = index_of(*wl.region);
+      else
+        out[id] = client_no % net.regions.size();
     }
   for (const auto& [node, region] : net.placement) {
     bool known = false;
     for (const auto& n : m.server_names) known = known || n == node;
     if (!known && node.rfind("client", 0) != 0)
-      throw ConfigError(net.placement_pos.count(node) ? net.placement_pos.at(node) : SourcePos{s.file, 0, 0},
-                        "network.placement." + node,
-                        fmt::format("unknown node \"{}\"", node));
+      throw ConfigError(
+          net.placement_pos.count(node) ? net.placement_pos.at(node) : SourcePos{s.file, 0, 0},
+          "network.placement." + node, fmt::format("unknown node \"{}\"", node));
   }
   return out;
 }

@@ -46,8 +46,8 @@ std::vector<sg4::Host*> build_platform(const World& w) {
     for (std::size_t b = 0; b < zones.size(); ++b) {
       if (a == b) continue;
       // Host links already add half of each region's latency.
-      const Time wan = net.inter_region_latency[a][b] -
-                       (net.regions[a].latency + net.regions[b].latency) / 2;
+      const Time wan =
+          net.inter_region_latency[a][b] - (net.regions[a].latency + net.regions[b].latency) / 2;
       auto* link = root->create_link(fmt::format("wan-{}-{}", a, b), net.wan_bandwidth_bps / 8.0);
       link->set_latency(to_seconds(wan))->seal();
       root->add_route(zones[a]->get_netpoint(), zones[b]->get_netpoint(), gateways[a], gateways[b],

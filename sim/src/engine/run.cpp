@@ -81,7 +81,9 @@ RunResult run_scenario(const Scenario& s, const RunOptions& opt) {
     std::error_code ec;
     guard.created = !std::filesystem::exists(opt.out_dir, ec);
     std::filesystem::create_directories(opt.out_dir, ec);
-    if (ec) throw ConfigError(SourcePos{opt.out_dir, 0, 0}, "--out", "cannot create the directory: " + ec.message());
+    if (ec)
+      throw ConfigError(SourcePos{opt.out_dir, 0, 0}, "--out",
+                        "cannot create the directory: " + ec.message());
   }
   engine::Recorder rec(opt.trace ? opt.out_dir : "");
   engine::World world(s, seed, std::move(model), rec);

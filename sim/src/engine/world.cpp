@@ -26,7 +26,8 @@ World::World(const Scenario& s, std::uint64_t seed, ModelInstance model, Recorde
   }
   std::uint32_t client_no = 0;
   for (const auto& wl : s_.workloads)
-    for (std::uint32_t i = 0; i < wl.clients; ++i) add_node(fmt::format("client{}", client_no++), true);
+    for (std::uint32_t i = 0; i < wl.clients; ++i)
+      add_node(fmt::format("client{}", client_no++), true);
   region_of_ = assign_regions(s_, model_, nodes_.size());
   assert_context() = [this] {
     return fmt::format("seed {}, simulated time {} ns, node {}", seed_,
@@ -42,7 +43,8 @@ World::World(const Scenario& s, std::uint64_t seed, ModelInstance model, Recorde
     if (spec.kind == FaultSpec::Kind::partition) {
       for (std::size_t g = 0; g < spec.groups.size(); ++g)
         for (const auto& name : spec.groups[g])
-          for (NodeId id : resolve_nodes(name, model_, nodes_.size(), spec)) m[id] = static_cast<std::uint8_t>(g + 1);
+          for (NodeId id : resolve_nodes(name, model_, nodes_.size(), spec))
+            m[id] = static_cast<std::uint8_t>(g + 1);
     } else if (spec.nodes.empty()) {
       m.assign(nodes_.size(), 1);
     } else {
@@ -167,7 +169,8 @@ void World::dispatch(Event& e) {
 void World::deliver(Event& e) {
   NodeState& to = *nodes_[e.node];
   NodeState& from = *nodes_[e.from];
-  if (to.status == NodeState::Status::down || e.incarnation != to.incarnation || blocked(e.from, e.node)) {
+  if (to.status == NodeState::Status::down || e.incarnation != to.incarnation ||
+      blocked(e.from, e.node)) {
     ++from.counters.dropped;
     rec_.trace_message("drop", now(), from.name, to.name, e.msg, e.a,
                        to.status == NodeState::Status::down ? "receiver down" : "partition");
@@ -228,7 +231,9 @@ void World::depart(NodeId from, NodeId to, Message msg, std::uint64_t trace_id) 
     const auto& m = fault_members_[f];
     if (!m[from] && !m[to]) continue;
     if (spec.kind == FaultSpec::Kind::loss && net_rng_.bernoulli(spec.probability)) copies = 0;
-    if (spec.kind == FaultSpec::Kind::duplicate && copies > 0 && net_rng_.bernoulli(spec.probability)) copies = 2;
+    if (spec.kind == FaultSpec::Kind::duplicate && copies > 0 &&
+        net_rng_.bernoulli(spec.probability))
+      copies = 2;
   }
   if (copies == 0 || blocked(from, to)) {
     ++src.counters.dropped;
@@ -242,10 +247,10 @@ void World::depart(NodeId from, NodeId to, Message msg, std::uint64_t trace_id) 
   }
   for (int c = 0; c < copies; ++c) {
     if (from == to || !flow_network()) {
-      const Time wire = from == to ? 0
-                                   : latency(from, to) +
-                                         static_cast<Time>(static_cast<double>(msg.size_bytes()) * 8e9 /
-                                                           s_.network.bandwidth_bps);
+      const Time wire =
+          from == to ? 0
+                     : latency(from, to) + static_cast<Time>(static_cast<double>(msg.size_bytes()) *
+                                                             8e9 / s_.network.bandwidth_bps);
       finish_send(from, to, msg, trace_id, now() + wire);
     } else {
       const std::uint64_t token = next_token_++;
@@ -285,9 +290,12 @@ Time World::message_delay(NodeId from, NodeId to, Rng& rng) const {
     if (!m[from] && !m[to]) continue;
     const FaultSpec& spec = s_.faults[f];
     switch (spec.distribution) {
-      case FaultSpec::Distribution::constant: extra += spec.delay_a; break;
+      case FaultSpec::Distribution::constant:
+        extra += spec.delay_a;
+        break;
       case FaultSpec::Distribution::uniform:
-        extra += spec.delay_a + static_cast<Time>(rng.uniform(static_cast<std::uint64_t>(spec.delay_b - spec.delay_a) + 1));
+        extra += spec.delay_a + static_cast<Time>(rng.uniform(
+                                    static_cast<std::uint64_t>(spec.delay_b - spec.delay_a) + 1));
         break;
       case FaultSpec::Distribution::exponential:
         extra += static_cast<Time>(rng.exponential(static_cast<double>(spec.delay_a)));
@@ -324,8 +332,8 @@ void World::apply_fault(std::size_t index, bool end) {
     for (NodeId id = 0; id < nodes_.size(); ++id)
       if (fault_members_[index][id]) f(*nodes_[id]);
   };
-  const char* kind_name[] = {"crash", "restart", "pause", "partition", "heal", "loss",
-                             "duplicate", "delay", "clock_step", "clock_drift"};
+  const char* kind_name[] = {"crash", "restart",   "pause", "partition",  "heal",
+                             "loss",  "duplicate", "delay", "clock_step", "clock_drift"};
   rec_.count(fmt::format("fault.{}{}", kind_name[static_cast<int>(spec.kind)], end ? ".end" : ""));
   rec_.trace_node(end ? "fault_end" : "fault", t, "faults", kind_name[static_cast<int>(spec.kind)]);
   switch (spec.kind) {

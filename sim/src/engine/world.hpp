@@ -44,8 +44,8 @@ class World {
   Time next_time() const { return q_.next_time(); }
   Time now() const { return driver_->now(); }
 
-  void start();                 // on_start of every node, schedule faults
-  void run_due(Time now);       // process every event with t <= now
+  void start();                       // on_start of every node, schedule faults
+  void run_due(Time now);             // process every event with t <= now
   void arrived(std::uint64_t token);  // a flow transfer finished
   std::uint64_t events() const { return events_; }
 
@@ -89,7 +89,11 @@ class World {
   NodeId current_ = kNoNode;  // whose handler is running (for assertion messages)
   TimerId next_timer_ = 1;
   std::uint64_t next_token_ = 1;
-  struct InFlight { NodeId from, to; Message msg; std::uint64_t trace_id; };
+  struct InFlight {
+    NodeId from, to;
+    Message msg;
+    std::uint64_t trace_id;
+  };
   std::unordered_map<std::uint64_t, InFlight> in_flight_;
   Rng net_rng_;
   // Active faults by index into s_.faults.

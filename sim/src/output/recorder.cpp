@@ -25,20 +25,23 @@ class TraceWriter {
 
   void line(const nlohmann::ordered_json& j) { raw_line(j.dump()); }
   void chrome(const nlohmann::ordered_json& j) { raw_chrome(j.dump()); }
-  void raw_line(std::string_view s) {
-    jsonl_ << s << '\n';
-  }
+  void raw_line(std::string_view s) { jsonl_ << s << '\n'; }
   void raw_chrome(std::string_view s) {
     chrome_ << (first_ ? "" : ",\n") << s;
     first_ = false;
   }
   std::uint32_t track(std::string_view node) {
-    auto [it, fresh] = tracks_.try_emplace(std::string(node), static_cast<std::uint32_t>(tracks_.size()));
+    auto [it, fresh] =
+        tracks_.try_emplace(std::string(node), static_cast<std::uint32_t>(tracks_.size()));
     return it->second;
   }
   void close() {
     for (const auto& [name, tid] : tracks_)
-      chrome({{"name", "thread_name"}, {"ph", "M"}, {"pid", 0}, {"tid", tid}, {"args", {{"name", name}}}});
+      chrome({{"name", "thread_name"},
+              {"ph", "M"},
+              {"pid", 0},
+              {"tid", tid},
+              {"args", {{"name", name}}}});
     chrome_ << "\n]}\n";
     jsonl_.close();
     chrome_.close();
@@ -108,15 +111,25 @@ void Recorder::op_complete(std::uint64_t id, Outcome o, Value v, Time t, std::ui
   if (op.kind == OpKind::read && o == Outcome::ok) op.value = v;
   if (trace_) {
     const std::string name = fmt::format("{} k{}", to_string(op.kind), op.key);
-    nlohmann::ordered_json j = {{"t_ns", t},           {"ev", "op"},
-                                {"client", op.client}, {"op", op.id},
-                                {"kind", to_string(op.kind)}, {"key", op.key},
-                                {"value", op.value},   {"outcome", to_string(o)},
-                                {"invoke_ns", op.invoke}, {"attempts", attempts}};
+    nlohmann::ordered_json j = {{"t_ns", t},
+                                {"ev", "op"},
+                                {"client", op.client},
+                                {"op", op.id},
+                                {"kind", to_string(op.kind)},
+                                {"key", op.key},
+                                {"value", op.value},
+                                {"outcome", to_string(o)},
+                                {"invoke_ns", op.invoke},
+                                {"attempts", attempts}};
     trace_->line(j);
     const auto tid = trace_->track(fmt::format("client{}", op.client));
-    trace_->chrome({{"name", name}, {"cat", "op"}, {"ph", "X"}, {"pid", 0}, {"tid", tid},
-                    {"ts", us_of(op.invoke)}, {"dur", us_of(t - op.invoke)},
+    trace_->chrome({{"name", name},
+                    {"cat", "op"},
+                    {"ph", "X"},
+                    {"pid", 0},
+                    {"tid", tid},
+                    {"ts", us_of(op.invoke)},
+                    {"dur", us_of(t - op.invoke)},
                     {"args", {{"outcome", to_string(o)}, {"value", op.value}, {"op", op.id}}}});
   }
 }
@@ -129,8 +142,9 @@ void Recorder::trace_message(std::string_view ev, Time t, std::string_view from,
   // slower). Names and descriptions are escaped; numbers are integers.
   const std::string desc = json_escape(m.describe());
   const std::string f = json_escape(from), tt = json_escape(to);
-  std::string line = fmt::format(R"({{"t_ns":{},"ev":"{}","from":"{}","to":"{}","msg":"{}","bytes":{},"id":{})",
-                                 t, ev, f, tt, desc, m.size_bytes(), msg_id);
+  std::string line =
+      fmt::format(R"({{"t_ns":{},"ev":"{}","from":"{}","to":"{}","msg":"{}","bytes":{},"id":{})", t,
+                  ev, f, tt, desc, m.size_bytes(), msg_id);
   if (!note.empty()) line += fmt::format(R"(,"note":"{}")", json_escape(note));
   line += "}";
   trace_->raw_line(line);
@@ -154,7 +168,11 @@ void Recorder::trace_node(std::string_view ev, Time t, std::string_view node,
   trace_->line(j);
   const auto tid = trace_->track(node);
   trace_->chrome({{"name", detail.empty() ? std::string(ev) : fmt::format("{}: {}", ev, detail)},
-                  {"cat", "node"}, {"ph", "i"}, {"s", "t"}, {"pid", 0}, {"tid", tid},
+                  {"cat", "node"},
+                  {"ph", "i"},
+                  {"s", "t"},
+                  {"pid", 0},
+                  {"tid", tid},
                   {"ts", us_of(t)}});
 }
 

@@ -46,7 +46,8 @@ RunOutputs make_outputs(World& w, const Scenario& s, std::uint64_t seed) {
                             op.complete == kNever ? std::string() : std::to_string(op.complete),
                             to_string(op.outcome), op.attempts);
     const Time at = op.outcome == Outcome::unknown ? op.invoke : op.complete;
-    Bucket& b = buckets[std::min<std::size_t>(static_cast<std::size_t>(at / s.bucket), nbuckets - 1)];
+    Bucket& b =
+        buckets[std::min<std::size_t>(static_cast<std::size_t>(at / s.bucket), nbuckets - 1)];
     switch (op.outcome) {
       case Outcome::ok: {
         ++ok;
@@ -63,16 +64,25 @@ RunOutputs make_outputs(World& w, const Scenario& s, std::uint64_t seed) {
         }
         break;
       }
-      case Outcome::fail: ++fail; ++b.fail; break;
-      case Outcome::unknown: ++unknown; ++b.unknown; break;
+      case Outcome::fail:
+        ++fail;
+        ++b.fail;
+        break;
+      case Outcome::unknown:
+        ++unknown;
+        ++b.unknown;
+        break;
     }
   }
   const double secs = to_seconds(s.duration);
 
   json j;
   j["distlab_version"] = kVersion;
-  j["scenario"] = {{"file", s.file}, {"title", s.title}, {"seed", seed},
-                   {"duration_s", to_seconds(s.duration)}, {"model", s.model_name}};
+  j["scenario"] = {{"file", s.file},
+                   {"title", s.title},
+                   {"seed", seed},
+                   {"duration_s", to_seconds(s.duration)},
+                   {"model", s.model_name}};
   j["summary"] = {{"ops", h.size()},
                   {"ok", ok},
                   {"fail", fail},
@@ -96,19 +106,26 @@ RunOutputs make_outputs(World& w, const Scenario& s, std::uint64_t seed) {
     total.dropped += c.dropped;
     total.duplicated += c.duplicated;
     total.bytes_sent += c.bytes_sent;
-    nodes_csv += fmt::format("{},{},{},{},{},{},{},{}\n", n.name, n.client ? "client" : "server",
-                             w.region_of(id), c.sent, c.delivered, c.dropped, c.duplicated,
-                             c.bytes_sent);
+    nodes_csv +=
+        fmt::format("{},{},{},{},{},{},{},{}\n", n.name, n.client ? "client" : "server",
+                    w.region_of(id), c.sent, c.delivered, c.dropped, c.duplicated, c.bytes_sent);
     if (n.client && w.node_count() > 64) continue;  // keep results.json readable at scale
-    json nj = {{"name", n.name}, {"role", n.client ? "client" : "server"},
-               {"region", w.region_of(id)}, {"sent", c.sent}, {"delivered", c.delivered},
-               {"dropped", c.dropped}, {"duplicated", c.duplicated}, {"bytes_sent", c.bytes_sent},
+    json nj = {{"name", n.name},
+               {"role", n.client ? "client" : "server"},
+               {"region", w.region_of(id)},
+               {"sent", c.sent},
+               {"delivered", c.delivered},
+               {"dropped", c.dropped},
+               {"duplicated", c.duplicated},
+               {"bytes_sent", c.bytes_sent},
                {"storage_writes", n.storage.writes}};
     if (!n.metrics.values.empty()) nj["metrics"] = n.metrics.values;
     nodes.push_back(nj);
   }
-  j["network"] = {{"sent", total.sent}, {"delivered", total.delivered},
-                  {"dropped", total.dropped}, {"duplicated", total.duplicated},
+  j["network"] = {{"sent", total.sent},
+                  {"delivered", total.delivered},
+                  {"dropped", total.dropped},
+                  {"duplicated", total.duplicated},
                   {"bytes_sent", total.bytes_sent}};
   j["nodes"] = nodes;
 
@@ -116,7 +133,9 @@ RunOutputs make_outputs(World& w, const Scenario& s, std::uint64_t seed) {
   std::string check_line = "not enabled ([check] linearizable = true)";
   if (s.check.linearizable) {
     const auto r = check::check_linearizable(h);
-    json cj = {{"verdict", to_string(r.verdict)}, {"ops", r.ops_checked}, {"keys", r.keys},
+    json cj = {{"verdict", to_string(r.verdict)},
+               {"ops", r.ops_checked},
+               {"keys", r.keys},
                {"states", r.states_explored}};
     if (r.violation) cj["violation"] = r.describe_violation();
     checks["linearizable"] = cj;
@@ -140,8 +159,9 @@ RunOutputs make_outputs(World& w, const Scenario& s, std::uint64_t seed) {
   sum += fmt::format("{}\n", s.title.empty() ? s.file : s.title);
   sum += fmt::format("  model {}  seed {}  simulated {:.3f} s (+{:.3f} s drain)  events {}\n",
                      s.model_name, seed, to_seconds(s.duration), to_seconds(s.drain), w.events());
-  sum += fmt::format("  operations  {} ok, {} failed, {} unknown (timed out)   throughput {:.1f} ops/s\n",
-                     ok, fail, unknown, static_cast<double>(ok) / secs);
+  sum += fmt::format(
+      "  operations  {} ok, {} failed, {} unknown (timed out)   throughput {:.1f} ops/s\n", ok,
+      fail, unknown, static_cast<double>(ok) / secs);
   sum += "  latency ms       count      p50      p90      p99    p99.9      max\n";
   auto row = [&](const char* name, const Histogram& hh) {
     sum += fmt::format("    {:<10} {:>9} {:>8.3f} {:>8.3f} {:>8.3f} {:>8.3f} {:>8.3f}\n", name,

@@ -14,7 +14,8 @@
 namespace distlab::sim {
 namespace {
 
-std::shared_ptr<Options::Impl> root_impl(std::shared_ptr<toml::table> root, const std::string& file) {
+std::shared_ptr<Options::Impl> root_impl(std::shared_ptr<toml::table> root,
+                                         const std::string& file) {
   auto impl = std::make_shared<Options::Impl>();
   impl->root = root;
   impl->tbl = root.get();
@@ -26,8 +27,7 @@ std::shared_ptr<Options::Impl> root_impl(std::shared_ptr<toml::table> root, cons
 void apply_override(toml::table& root, const std::string& spec, const std::string& file) {
   const auto eq = spec.find('=');
   SourcePos where{"--set", 0, 0};
-  if (eq == std::string::npos || eq == 0)
-    throw ConfigError(where, spec, "expected key.path=value");
+  if (eq == std::string::npos || eq == 0) throw ConfigError(where, spec, "expected key.path=value");
   const std::string path = spec.substr(0, eq);
   const std::string text = spec.substr(eq + 1);
   toml::table parsed;
@@ -41,11 +41,13 @@ void apply_override(toml::table& root, const std::string& spec, const std::strin
   std::size_t start = 0;
   while (true) {
     const auto dot = path.find('.', start);
-    std::string part = path.substr(start, dot == std::string::npos ? std::string::npos : dot - start);
+    std::string part =
+        path.substr(start, dot == std::string::npos ? std::string::npos : dot - start);
     std::optional<std::size_t> index;
     if (const auto br = part.find('['); br != std::string::npos && part.back() == ']') {
       const std::string digits = part.substr(br + 1, part.size() - br - 2);
-      if (digits.empty() || digits.size() > 6 || digits.find_first_not_of("0123456789") != std::string::npos)
+      if (digits.empty() || digits.size() > 6 ||
+          digits.find_first_not_of("0123456789") != std::string::npos)
         throw ConfigError(where, path, fmt::format("bad index in '{}'", part));
       index = std::stoul(digits);
       part = part.substr(0, br);
@@ -55,12 +57,15 @@ void apply_override(toml::table& root, const std::string& spec, const std::strin
       t->insert_or_assign(part, *parsed.get("v"));
       return;
     }
-    if (dot == std::string::npos) throw ConfigError(where, path, "the path ends in an array element; name a key inside it");
+    if (dot == std::string::npos)
+      throw ConfigError(where, path, "the path ends in an array element; name a key inside it");
     toml::node* next = t->get(part);
     if (index) {
       toml::array* arr = next ? next->as_array() : nullptr;
       if (!arr || *index >= arr->size() || !arr->get(*index)->as_table())
-        throw ConfigError(where, path, fmt::format("there is no [[{}]] number {} (counting from 0)", part, *index));
+        throw ConfigError(
+            where, path,
+            fmt::format("there is no [[{}]] number {} (counting from 0)", part, *index));
       t = arr->get(*index)->as_table();
     } else {
       if (!next) {
@@ -99,26 +104,32 @@ void load_network(Options& o, NetworkConfig& n) {
       RegionConfig rc;
       rc.name = r.get_string("name");
       for (const auto& prev : n.regions)
-        if (prev.name == rc.name) r.fail("name", fmt::format("region \"{}\" is defined twice", rc.name));
+        if (prev.name == rc.name)
+          r.fail("name", fmt::format("region \"{}\" is defined twice", rc.name));
       rc.latency = r.get_time("latency", n.latency);
       r.finish();
       n.regions.push_back(rc);
     }
     const auto m = o.get_matrix("inter_region_latency_ms");
-    if (m.empty()) o.fail("inter_region_latency_ms", "required for topology \"regions\": a one-way latency matrix in ms");
+    if (m.empty())
+      o.fail("inter_region_latency_ms",
+             "required for topology \"regions\": a one-way latency matrix in ms");
     if (m.size() != n.regions.size())
-      o.fail("inter_region_latency_ms", fmt::format("matrix is {}x{} but there are {} regions", m.size(), m.size(), n.regions.size()));
+      o.fail("inter_region_latency_ms", fmt::format("matrix is {}x{} but there are {} regions",
+                                                    m.size(), m.size(), n.regions.size()));
     for (std::size_t i = 0; i < m.size(); ++i) {
       std::vector<Time> row;
       for (std::size_t j = 0; j < m.size(); ++j) {
         if (!(m[i][j] >= 0)) o.fail("inter_region_latency_ms", "latencies must not be negative");
-        if (m[i][j] > 1e12) o.fail("inter_region_latency_ms", fmt::format("{} ms is too large", m[i][j]));
+        if (m[i][j] > 1e12)
+          o.fail("inter_region_latency_ms", fmt::format("{} ms is too large", m[i][j]));
         const Time t = static_cast<Time>(m[i][j] * 1e6 + 0.5);
         const Time floor = (n.regions[i].latency + n.regions[j].latency) / 2;
         if (i != j && t < floor)
           o.fail("inter_region_latency_ms",
-                 fmt::format("{} -> {}: {} ms is less than the two regions' own latencies allow ({} ms)",
-                             n.regions[i].name, n.regions[j].name, m[i][j], to_ms(floor)));
+                 fmt::format(
+                     "{} -> {}: {} ms is less than the two regions' own latencies allow ({} ms)",
+                     n.regions[i].name, n.regions[j].name, m[i][j], to_ms(floor)));
         row.push_back(t);
       }
       n.inter_region_latency.push_back(row);
@@ -153,11 +164,16 @@ FaultSpec load_fault(Options& f) {
   const auto kind = f.get_choice("kind", {"crash", "restart", "pause", "partition", "heal", "loss",
                                           "duplicate", "delay", "clock_step", "clock_drift"});
   using K = FaultSpec::Kind;
-  static const std::map<std::string, K> kinds = {
-      {"crash", K::crash}, {"restart", K::restart}, {"pause", K::pause},
-      {"partition", K::partition}, {"heal", K::heal}, {"loss", K::loss},
-      {"duplicate", K::duplicate}, {"delay", K::delay}, {"clock_step", K::clock_step},
-      {"clock_drift", K::clock_drift}};
+  static const std::map<std::string, K> kinds = {{"crash", K::crash},
+                                                 {"restart", K::restart},
+                                                 {"pause", K::pause},
+                                                 {"partition", K::partition},
+                                                 {"heal", K::heal},
+                                                 {"loss", K::loss},
+                                                 {"duplicate", K::duplicate},
+                                                 {"delay", K::delay},
+                                                 {"clock_step", K::clock_step},
+                                                 {"clock_drift", K::clock_drift}};
   s.kind = kinds.at(kind);
   s.at = f.get_time("at", 0);
   auto need_nodes = [&](bool required) {
@@ -169,11 +185,13 @@ FaultSpec load_fault(Options& f) {
     }
     s.nodes_pos = f.pos(s.nodes_key);
     if (required && s.nodes.empty())
-      f.fail(f.has("nodes") ? "nodes" : "node", fmt::format("a {} fault needs node = \"name\"", kind));
+      f.fail(f.has("nodes") ? "nodes" : "node",
+             fmt::format("a {} fault needs node = \"name\"", kind));
   };
   auto window = [&](const char* end_key) {
     if (auto u = f.find_time(end_key)) {
-      if (*u <= s.at) f.fail(time_key(f, end_key), fmt::format("must be later than {}", time_key(f, "at")));
+      if (*u <= s.at)
+        f.fail(time_key(f, end_key), fmt::format("must be later than {}", time_key(f, "at")));
       s.until = *u;
     }
     if (auto d = f.find_time("duration", true)) {
@@ -187,34 +205,45 @@ FaultSpec load_fault(Options& f) {
     case K::crash:
       need_nodes(true);
       if (auto r = f.find_time("restart_at")) {
-        if (*r <= s.at) f.fail(time_key(f, "restart_at"), fmt::format("must be later than {}", time_key(f, "at")));
+        if (*r <= s.at)
+          f.fail(time_key(f, "restart_at"),
+                 fmt::format("must be later than {}", time_key(f, "at")));
         s.restart_at = *r;
       }
       break;
-    case K::restart: need_nodes(true); break;
-    case K::pause: need_nodes(true); window("resume_at");
+    case K::restart:
+      need_nodes(true);
+      break;
+    case K::pause:
+      need_nodes(true);
+      window("resume_at");
       if (s.until == kNever) f.fail("resume_at_s", "a pause needs resume_at_s or duration_s");
       break;
     case K::partition:
       s.groups = f.get_string_groups("groups");
       s.nodes_key = "groups";
       s.nodes_pos = f.pos("groups");
-      if (s.groups.size() < 2) f.fail("groups", "a partition needs at least two groups, e.g. groups = [[\"n0\"], [\"n1\", \"n2\"]]");
+      if (s.groups.size() < 2)
+        f.fail("groups",
+               "a partition needs at least two groups, e.g. groups = [[\"n0\"], [\"n1\", \"n2\"]]");
       for (const auto& g : s.groups)
         if (g.empty()) f.fail("groups", "a partition group must not be empty");
       s.one_way = f.get_bool("one_way", false);
       window("heal_at");
       break;
-    case K::heal: break;
+    case K::heal:
+      break;
     case K::loss:
     case K::duplicate:
       s.probability = f.get_double("probability");
-      if (!(s.probability >= 0 && s.probability <= 1)) f.fail("probability", "must be between 0 and 1");
+      if (!(s.probability >= 0 && s.probability <= 1))
+        f.fail("probability", "must be between 0 and 1");
       need_nodes(false);
       window("until");
       break;
     case K::delay: {
-      const auto d = f.get_choice("distribution", {"constant", "uniform", "exponential"}, "constant");
+      const auto d =
+          f.get_choice("distribution", {"constant", "uniform", "exponential"}, "constant");
       need_nodes(false);
       window("until");
       if (d == "constant") {
@@ -228,7 +257,8 @@ FaultSpec load_fault(Options& f) {
         auto hi = f.find_time("max");
         if (!lo) f.fail("min_ms", "a uniform delay needs min_ms and max_ms");
         if (!hi) f.fail("max_ms", "a uniform delay needs min_ms and max_ms");
-        if (*hi < *lo) f.fail(time_key(f, "max"), fmt::format("must not be less than {}", time_key(f, "min")));
+        if (*hi < *lo)
+          f.fail(time_key(f, "max"), fmt::format("must not be less than {}", time_key(f, "min")));
         s.delay_a = *lo;
         s.delay_b = *hi;
       } else {
@@ -266,9 +296,11 @@ WorkloadConfig load_workload(Options& w, Time duration, const NetworkConfig& net
   c.think_time = w.get_time("think_time", 0);
   if (c.kind == WorkloadConfig::Kind::open) {
     c.rate_per_s = w.get_double("rate_per_s");
-    if (!(c.rate_per_s > 0 && c.rate_per_s <= 1e9)) w.fail("rate_per_s", "must be greater than zero");
+    if (!(c.rate_per_s > 0 && c.rate_per_s <= 1e9))
+      w.fail("rate_per_s", "must be greater than zero");
   } else if (w.has("rate_per_s")) {
-    w.fail("rate_per_s", "only an open workload has a rate; a closed one has clients and think_time_ms");
+    w.fail("rate_per_s",
+           "only an open workload has a rate; a closed one has clients and think_time_ms");
   }
   if (auto mix = w.table("mix")) {
     const double r = mix->get_double("read", 0.0);
@@ -276,7 +308,8 @@ WorkloadConfig load_workload(Options& w, Time duration, const NetworkConfig& net
     if (!std::isfinite(r)) mix->fail("read", "must be a finite number");
     if (!std::isfinite(wr)) mix->fail("write", "must be a finite number");
     if (r < 0 || wr < 0) mix->fail("", "fractions must not be negative");
-    if (r + wr <= 0) mix->fail("", "mix needs read and/or write fractions that add up to more than 0");
+    if (r + wr <= 0)
+      mix->fail("", "mix needs read and/or write fractions that add up to more than 0");
     mix->finish();
     c.read_fraction = r / (r + wr);
   }
@@ -304,17 +337,21 @@ WorkloadConfig load_workload(Options& w, Time duration, const NetworkConfig& net
     c.retry.backoff_base = r->get_time("backoff_base", c.retry.backoff_base);
     c.retry.backoff_max = r->get_time("backoff_max", c.retry.backoff_max);
     if (c.retry.backoff_max < c.retry.backoff_base)
-      r->fail(time_key(*r, "backoff_max"), fmt::format("must not be less than {}", time_key(*r, "backoff_base")));
+      r->fail(time_key(*r, "backoff_max"),
+              fmt::format("must not be less than {}", time_key(*r, "backoff_base")));
     const auto j = r->get_choice("jitter", {"none", "full", "equal"}, "full");
-    c.retry.jitter = j == "none" ? RetryConfig::Jitter::none
-                     : j == "full" ? RetryConfig::Jitter::full : RetryConfig::Jitter::equal;
+    c.retry.jitter = j == "none"   ? RetryConfig::Jitter::none
+                     : j == "full" ? RetryConfig::Jitter::full
+                                   : RetryConfig::Jitter::equal;
     r->finish();
   }
   if (auto b = w.table("circuit_breaker")) {
     c.breaker.enabled = b->get_bool("enabled", true);
-    c.breaker.failure_threshold = static_cast<std::uint32_t>(b->get_int_in("failure_threshold", 1, 1'000'000, 5));
+    c.breaker.failure_threshold =
+        static_cast<std::uint32_t>(b->get_int_in("failure_threshold", 1, 1'000'000, 5));
     c.breaker.open_for = b->get_time("open", c.breaker.open_for, true);
-    c.breaker.half_open_probes = static_cast<std::uint32_t>(b->get_int_in("half_open_probes", 1, 1000, 1));
+    c.breaker.half_open_probes =
+        static_cast<std::uint32_t>(b->get_int_in("half_open_probes", 1, 1000, 1));
     b->finish();
   }
   if (w.has("region")) {
@@ -329,7 +366,8 @@ WorkloadConfig load_workload(Options& w, Time duration, const NetworkConfig& net
   return c;
 }
 
-Scenario load(const std::string& text, const std::string& file, const std::vector<std::string>& overrides) {
+Scenario load(const std::string& text, const std::string& file,
+              const std::vector<std::string>& overrides) {
   auto root = std::make_shared<toml::table>();
   try {
     *root = toml::parse(text, file);
@@ -371,7 +409,8 @@ Scenario load(const std::string& text, const std::string& file, const std::vecto
     s.model_name = m->get_string("name");
     s.model_options = std::make_shared<Options>(*m);
   }
-  for (auto& w : top.tables("workload")) s.workloads.push_back(load_workload(w, s.duration, s.network));
+  for (auto& w : top.tables("workload"))
+    s.workloads.push_back(load_workload(w, s.duration, s.network));
   for (auto& f : top.tables("fault")) s.faults.push_back(load_fault(f));
   if (auto c = top.table("check")) {
     s.check.linearizable = c->get_bool("linearizable", false);

@@ -23,13 +23,20 @@ std::string join_path(const std::string& base, const std::string& key) {
 }
 const char* type_name(const toml::node& n) {
   switch (n.type()) {
-    case toml::node_type::string: return "a string";
-    case toml::node_type::integer: return "an integer";
-    case toml::node_type::floating_point: return "a float";
-    case toml::node_type::boolean: return "a boolean";
-    case toml::node_type::table: return "a table";
-    case toml::node_type::array: return "an array";
-    default: return "a date/time";
+    case toml::node_type::string:
+      return "a string";
+    case toml::node_type::integer:
+      return "an integer";
+    case toml::node_type::floating_point:
+      return "a float";
+    case toml::node_type::boolean:
+      return "a boolean";
+    case toml::node_type::table:
+      return "a table";
+    case toml::node_type::array:
+      return "an array";
+    default:
+      return "a date/time";
   }
 }
 }  // namespace
@@ -39,7 +46,9 @@ Options::~Options() = default;
 
 const std::string& Options::path() const { return impl_->path; }
 const std::string& Options::file() const { return impl_->file; }
-SourcePos Options::pos(const std::string& key) const { return pos_of(*impl_, impl_->tbl->get(key)); }
+SourcePos Options::pos(const std::string& key) const {
+  return pos_of(*impl_, impl_->tbl->get(key));
+}
 
 void Options::fail(const std::string& key, const std::string& message) const {
   const toml::node* n = key.empty() ? nullptr : impl_->tbl->get(key);
@@ -184,7 +193,8 @@ std::vector<std::vector<std::string>> Options::get_string_groups(const std::stri
   std::vector<std::vector<std::string>> out;
   for (const auto& g : *a) {
     const toml::array* ga = g.as_array();
-    if (!ga) fail(key, "expected an array of arrays of node names, e.g. [[\"n0\"], [\"n1\", \"n2\"]]");
+    if (!ga)
+      fail(key, "expected an array of arrays of node names, e.g. [[\"n0\"], [\"n1\", \"n2\"]]");
     std::vector<std::string> group;
     for (const auto& e : *ga) {
       auto s = e.value_exact<std::string>();
@@ -207,9 +217,12 @@ std::vector<std::vector<double>> Options::get_matrix(const std::string& key) {
     if (!ra) fail(key, "expected a square array of arrays of numbers");
     std::vector<double> r;
     for (const auto& e : *ra) {
-      if (auto d = e.value_exact<double>()) r.push_back(*d);
-      else if (auto i = e.value_exact<std::int64_t>()) r.push_back(static_cast<double>(*i));
-      else fail(key, fmt::format("matrix entries are numbers, found {}", type_name(e)));
+      if (auto d = e.value_exact<double>())
+        r.push_back(*d);
+      else if (auto i = e.value_exact<std::int64_t>())
+        r.push_back(static_cast<double>(*i));
+      else
+        fail(key, fmt::format("matrix entries are numbers, found {}", type_name(e)));
     }
     out.push_back(std::move(r));
   }
@@ -235,7 +248,8 @@ std::vector<Options> Options::tables(const std::string& key) {
   const toml::node* n = impl_->use(key);
   if (!n) return {};
   toml::array* a = const_cast<toml::node*>(n)->as_array();
-  if (!a) fail(key, fmt::format("expected an array of tables ([[{}]]), got {}", key, type_name(*n)));
+  if (!a)
+    fail(key, fmt::format("expected an array of tables ([[{}]]), got {}", key, type_name(*n)));
   std::vector<Options> out;
   std::size_t i = 0;
   for (auto& e : *a) {

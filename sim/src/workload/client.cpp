@@ -82,7 +82,8 @@ class Client final : public Protocol {
         auto it = ops_.find(op_id);
         if (it == ops_.end()) return;
         Op& op = it->second;
-        transmit(ctx, op, w_.model().route ? w_.model().route(op.req, op.last_failed, ctx.rng()) : 0);
+        transmit(ctx, op,
+                 w_.model().route ? w_.model().route(op.req, op.last_failed, ctx.rng()) : 0);
         return;
       }
     }
@@ -121,7 +122,9 @@ class Client final : public Protocol {
     req.value_bytes = wl_.value_bytes;
     // History "process": the client for closed loops; every open-loop op is its own process.
     const std::uint32_t process =
-        wl_.kind == WorkloadConfig::Kind::closed ? client_no_ : 1'000'000 + static_cast<std::uint32_t>(w_.recorder().history().size());
+        wl_.kind == WorkloadConfig::Kind::closed
+            ? client_no_
+            : 1'000'000 + static_cast<std::uint32_t>(w_.recorder().history().size());
     // A written value is unique per run and never the initial 0, so a read names its write.
     if (!read) req.value = static_cast<Value>(w_.recorder().history().size() + 1);
     req.op_id = w_.recorder().op_invoke(process, req.kind, req.key, req.value, w_.now());
@@ -157,14 +160,17 @@ class Client final : public Protocol {
   }
 
   // Exponential backoff base * 2^(attempt-1), capped, with jitter ("Exponential Backoff And
-  // Jitter", AWS Architecture Blog, 2015): full = uniform in [0, d]; equal = d/2 + uniform [0, d/2].
+  // Jitter", AWS Architecture Blog, 2015): full = uniform in [0, d]; equal = d/2 + uniform [0,
+  // d/2].
   Time backoff(Context& ctx, std::uint32_t attempt) {
     Time d = wl_.retry.backoff_base;
     for (std::uint32_t i = 1; i < attempt && d < wl_.retry.backoff_max; ++i) d *= 2;
     d = std::min(d, wl_.retry.backoff_max);
     switch (wl_.retry.jitter) {
-      case RetryConfig::Jitter::none: return d;
-      case RetryConfig::Jitter::full: return static_cast<Time>(ctx.rng().uniform(static_cast<std::uint64_t>(d) + 1));
+      case RetryConfig::Jitter::none:
+        return d;
+      case RetryConfig::Jitter::full:
+        return static_cast<Time>(ctx.rng().uniform(static_cast<std::uint64_t>(d) + 1));
       case RetryConfig::Jitter::equal:
         return d / 2 + static_cast<Time>(ctx.rng().uniform(static_cast<std::uint64_t>(d / 2) + 1));
     }

@@ -19,9 +19,7 @@ struct ClientRequest {
   std::uint64_t key = 0;
   Value value = 0;                // for writes
   std::uint32_t value_bytes = 0;  // simulated payload size of a written value
-  std::size_t size_bytes() const {
-    return 48 + (kind == OpKind::write ? value_bytes : 0);
-  }
+  std::size_t size_bytes() const { return 48 + (kind == OpKind::write ? value_bytes : 0); }
   std::string describe() const {
     return fmt::format("{}#{} k{} v{} try{}", to_string(kind), op_id, key, value, attempt);
   }

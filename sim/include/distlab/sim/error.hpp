@@ -38,8 +38,8 @@ std::function<std::string()>& assert_context();
 
 }  // namespace distlab::sim
 
-#define DISTLAB_ASSERT(expr, ...)                                                    \
-  do {                                                                               \
-    if (!(expr)) ::distlab::sim::assertion_failed(#expr, __FILE__, __LINE__,         \
-                                                  ::std::string{__VA_ARGS__});       \
+#define DISTLAB_ASSERT(expr, ...)                                                              \
+  do {                                                                                         \
+    if (!(expr))                                                                               \
+      ::distlab::sim::assertion_failed(#expr, __FILE__, __LINE__, ::std::string{__VA_ARGS__}); \
   } while (0)

@@ -43,7 +43,9 @@ class Message {
     return &static_cast<const Box<T>*>(p_.get())->value;
   }
   template <class T>
-  bool is() const { return get<T>() != nullptr; }
+  bool is() const {
+    return get<T>() != nullptr;
+  }
 
   bool empty() const { return p_ == nullptr; }
   std::size_t size_bytes() const { return p_ ? p_->size_bytes() : 0; }
@@ -62,8 +64,10 @@ class Message {
     const std::type_info& type() const override { return typeid(T); }
     std::size_t size_bytes() const override { return value.size_bytes(); }
     std::string describe() const override {
-      if constexpr (Describable<T>) return value.describe();
-      else return std::string(short_type_name(typeid(T).name()));
+      if constexpr (Describable<T>)
+        return value.describe();
+      else
+        return std::string(short_type_name(typeid(T).name()));
     }
     T value;
   };

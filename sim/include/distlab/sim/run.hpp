@@ -21,9 +21,9 @@ struct RunOptions {
 };
 
 struct RunResult {
-  std::string results_json;  // the content of results.json
-  std::string summary;       // the human-readable summary table
-  bool checks_passed = true; // every enabled checker said yes
+  std::string results_json;   // the content of results.json
+  std::string summary;        // the human-readable summary table
+  bool checks_passed = true;  // every enabled checker said yes
   std::uint64_t events = 0;
 };
 

@@ -27,31 +27,40 @@ struct NetworkConfig {
   enum class Model { flow, lv08, textbook };
   Topology topology = Topology::lan;
   Model model = Model::flow;
-  Time latency = us(50);           // lan: one-way host-to-host latency
-  double bandwidth_bps = 100e9;    // per host link (bits/s)
+  Time latency = us(50);         // lan: one-way host-to-host latency
+  double bandwidth_bps = 100e9;  // per host link (bits/s)
   std::vector<RegionConfig> regions;
   std::vector<std::vector<Time>> inter_region_latency;  // one-way, [from][to]
   double wan_bandwidth_bps = 10e9;
-  std::map<std::string, std::string> placement;  // node name -> region name
+  std::map<std::string, std::string> placement;    // node name -> region name
   std::map<std::string, SourcePos> placement_pos;  // where each placement entry was written
 };
 
 struct FaultSpec {
   enum class Kind {
-    crash, restart, pause, partition, heal, loss, duplicate, delay, clock_step, clock_drift
+    crash,
+    restart,
+    pause,
+    partition,
+    heal,
+    loss,
+    duplicate,
+    delay,
+    clock_step,
+    clock_drift
   };
   enum class Distribution { constant, uniform, exponential };
   Kind kind = Kind::crash;
-  SourcePos pos;             // where in the file (for error messages at run time)
-  SourcePos nodes_pos;       // where its node names were written
+  SourcePos pos;                   // where in the file (for error messages at run time)
+  SourcePos nodes_pos;             // where its node names were written
   std::string nodes_key = "node";  // "node", "nodes" or "groups"
-  std::string key_path;      // e.g. "fault[2]"
+  std::string key_path;            // e.g. "fault[2]"
   Time at = 0;
-  Time until = kNever;       // loss/duplicate/delay end; partition heal; pause resume
-  Time restart_at = kNever;  // crash: restart time
-  std::vector<std::string> nodes;                 // node names/roles; empty = all
-  std::vector<std::vector<std::string>> groups;   // partition groups
-  bool one_way = false;                           // partition: only groups[0] -> others
+  Time until = kNever;             // loss/duplicate/delay end; partition heal; pause resume
+  Time restart_at = kNever;        // crash: restart time
+  std::vector<std::string> nodes;  // node names/roles; empty = all
+  std::vector<std::vector<std::string>> groups;  // partition groups
+  bool one_way = false;                          // partition: only groups[0] -> others
   double probability = 0;
   Distribution distribution = Distribution::constant;
   Time delay_a = 0, delay_b = 0;  // constant: a; uniform: [a, b]; exponential: mean a
@@ -77,10 +86,10 @@ struct WorkloadConfig {
   enum class Kind { closed, open };
   enum class KeyDist { uniform, zipf };
   Kind kind = Kind::closed;
-  std::string key_path;       // "workload[0]"
+  std::string key_path;  // "workload[0]"
   std::uint32_t clients = 1;
-  Time think_time = 0;        // closed loop
-  double rate_per_s = 0;      // open loop: total Poisson arrival rate over all clients
+  Time think_time = 0;    // closed loop
+  double rate_per_s = 0;  // open loop: total Poisson arrival rate over all clients
   double read_fraction = 0.5;
   std::uint64_t key_count = 100;
   KeyDist key_dist = KeyDist::uniform;
@@ -103,8 +112,8 @@ struct Scenario {
   std::string title;
   std::uint64_t seed = 1;
   Time duration = sec(10);
-  Time drain = sec(1);  // after duration: no new ops, in-flight ones may finish
-  Time bucket = sec(1); // time-series bucket
+  Time drain = sec(1);   // after duration: no new ops, in-flight ones may finish
+  Time bucket = sec(1);  // time-series bucket
   NetworkConfig network;
   std::string model_name;
   std::shared_ptr<Options> model_options;  // the [model] table, read by the model's factory
@@ -115,7 +124,8 @@ struct Scenario {
 
 // Parse and validate a scenario. `overrides` are "key.path=value" strings (from --set); the
 // value is read as a TOML value, or as a string if it is not one. Throws ConfigError.
-Scenario load_scenario_file(const std::string& path, const std::vector<std::string>& overrides = {});
+Scenario load_scenario_file(const std::string& path,
+                            const std::vector<std::string>& overrides = {});
 Scenario load_scenario_string(const std::string& toml_text, const std::string& name,
                               const std::vector<std::string>& overrides = {});
 

@@ -25,8 +25,8 @@ class FakeContext final : public Context {
     NodeId to;
     Message msg;
   };
-  std::vector<Sent> sent;                      // in send order
-  std::map<TimerId, Time> timers;              // live timers -> delay
+  std::vector<Sent> sent;          // in send order
+  std::map<TimerId, Time> timers;  // live timers -> delay
   std::map<std::string, std::int64_t> counters;
   std::vector<std::string> logs;
   Time clock = 0;
