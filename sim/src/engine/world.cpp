@@ -71,14 +71,18 @@ Time World::latency(NodeId from, NodeId to) const {
   return net.inter_region_latency[a][b];
 }
 
+void World::schedule(Event::Type type, Time t, NodeId node, std::uint64_t a) {
+  Event e;
+  e.type = type;
+  e.t = t;
+  e.node = node;
+  e.a = a;
+  q_.push(std::move(e));
+}
+
 void World::start() {
-  for (std::size_t f = 0; f < s_.faults.size(); ++f) {
-    Event e;
-    e.type = Event::Type::fault;
-    e.t = s_.faults[f].at;
-    e.a = f;
-    q_.push(std::move(e));
-  }
+  for (std::size_t f = 0; f < s_.faults.size(); ++f)
+    schedule(Event::Type::fault, s_.faults[f].at, 0, f);
   std::uint32_t client_no = 0;
   std::size_t next = server_ids_.size();
   for (const auto& wl : s_.workloads) {
@@ -320,14 +324,6 @@ void World::apply_fault(std::size_t index, bool end) {
   const FaultSpec& spec = s_.faults[index];
   using K = FaultSpec::Kind;
   const Time t = now();
-  auto schedule_end = [&](Time at) {
-    if (at == kNever) return;
-    Event e;
-    e.type = Event::Type::fault_end;
-    e.t = at;
-    e.a = index;
-    q_.push(std::move(e));
-  };
   auto each_node = [&](auto&& f) {
     for (NodeId id = 0; id < nodes_.size(); ++id)
       if (fault_members_[index][id]) f(*nodes_[id]);
@@ -346,34 +342,18 @@ void World::apply_fault(std::size_t index, bool end) {
         n.timers.clear();
         n.backlog.clear();
         rec_.trace_node("crash", t, n.name);
-        if (spec.restart_at != kNever) {
-          Event e;
-          e.type = Event::Type::restart;
-          e.t = spec.restart_at;
-          e.node = n.id;
-          q_.push(std::move(e));
-        }
+        if (spec.restart_at != kNever) schedule(Event::Type::restart, spec.restart_at, n.id);
       });
       return;
     case K::restart:
-      each_node([&](NodeState& n) {
-        Event e;
-        e.type = Event::Type::restart;
-        e.t = t;
-        e.node = n.id;
-        q_.push(std::move(e));
-      });
+      each_node([&](NodeState& n) { schedule(Event::Type::restart, t, n.id); });
       return;
     case K::pause:
       each_node([&](NodeState& n) {
         if (n.status != NodeState::Status::up) return;
         n.status = NodeState::Status::paused;
         rec_.trace_node("pause", t, n.name);
-        Event e;
-        e.type = Event::Type::resume;
-        e.t = spec.until;
-        e.node = n.id;
-        q_.push(std::move(e));
+        schedule(Event::Type::resume, spec.until, n.id);
       });
       return;
     case K::heal:
@@ -385,7 +365,7 @@ void World::apply_fault(std::size_t index, bool end) {
     case K::duplicate:
     case K::delay:
       active_[index] = !end;
-      if (!end) schedule_end(spec.until);
+      if (!end && spec.until != kNever) schedule(Event::Type::fault_end, spec.until, 0, index);
       return;
     case K::clock_step:
       each_node([&](NodeState& n) {

@@ -67,6 +67,8 @@ class World {
 
  private:
   friend class FaultInjector;
+  // Queues an event without a message (faults, restarts, resumes).
+  void schedule(Event::Type type, Time t, NodeId node, std::uint64_t a = 0);
   void dispatch(Event& e);
   void deliver(Event& e);
   void depart(NodeId from, NodeId to, Message msg, std::uint64_t trace_id);

@@ -126,25 +126,40 @@ std::string Options::get_choice(const std::string& key, const std::vector<std::s
   fail(key, fmt::format("unknown value \"{}\"; expected one of: {}", v, fmt::join(choices, ", ")));
 }
 
-std::optional<Time> Options::find_time(const std::string& stem, bool positive) {
-  static const std::pair<const char*, double> units[] = {
-      {"_s", 1e9}, {"_ms", 1e6}, {"_us", 1e3}, {"_ns", 1.0}};
-  std::optional<Time> out;
-  std::string found;
+namespace {
+struct Unit {
+  const char* suffix;
+  double scale;
+};
+// The one key among stem + each unit's suffix that the table has (an error if several), with
+// the unit's scale, or nothing.
+std::optional<std::pair<std::string, double>> find_unit_key(const Options& o,
+                                                            const std::string& stem,
+                                                            std::initializer_list<Unit> units) {
+  std::optional<std::pair<std::string, double>> found;
   for (const auto& [suffix, scale] : units) {
-    const std::string key = stem + suffix;
-    if (!has(key)) continue;
-    if (!found.empty()) fail(key, fmt::format("give either {} or {}, not both", found, key));
-    found = key;
-    const double v = get_double(key);
-    if (!(v >= 0) || (positive && v == 0))
-      fail(key, positive ? "must be greater than zero" : "must not be negative");
-    const double t = v * scale;
-    // 1e18 ns (31 years) leaves room to add a few times without overflowing 64 bits.
-    if (t > 1e18) fail(key, "is too large (at most 1e18 ns, about 31 years)");
-    out = static_cast<Time>(t + 0.5);
-    if (positive && *out == 0) fail(key, "is below one nanosecond");
+    std::string key = stem + suffix;
+    if (!o.has(key)) continue;
+    if (found) o.fail(key, fmt::format("give either {} or {}, not both", found->first, key));
+    found.emplace(std::move(key), scale);
   }
+  return found;
+}
+}  // namespace
+
+std::optional<Time> Options::find_time(const std::string& stem, bool positive) {
+  const auto unit =
+      find_unit_key(*this, stem, {{"_s", 1e9}, {"_ms", 1e6}, {"_us", 1e3}, {"_ns", 1.0}});
+  if (!unit) return std::nullopt;
+  const auto& [key, scale] = *unit;
+  const double v = get_double(key);
+  if (!(v >= 0) || (positive && v == 0))
+    fail(key, positive ? "must be greater than zero" : "must not be negative");
+  const double t = v * scale;
+  // 1e18 ns (31 years) leaves room to add a few times without overflowing 64 bits.
+  if (t > 1e18) fail(key, "is too large (at most 1e18 ns, about 31 years)");
+  const auto out = static_cast<Time>(t + 0.5);
+  if (positive && out == 0) fail(key, "is below one nanosecond");
   return out;
 }
 
@@ -153,21 +168,13 @@ Time Options::get_time(const std::string& stem, Time fallback, bool positive) {
 }
 
 std::optional<double> Options::get_bandwidth(const std::string& stem) {
-  static const std::pair<const char*, double> units[] = {
-      {"_gbps", 1e9}, {"_mbps", 1e6}, {"_kbps", 1e3}};
-  std::optional<double> out;
-  std::string found;
-  for (const auto& [suffix, scale] : units) {
-    const std::string key = stem + suffix;
-    if (!has(key)) continue;
-    if (!found.empty()) fail(key, fmt::format("give either {} or {}, not both", found, key));
-    found = key;
-    const double v = get_double(key);
-    if (!(v > 0)) fail(key, "must be greater than zero");
-    if (v > 1e9) fail(key, "is too large");
-    out = v * scale;
-  }
-  return out;
+  const auto unit = find_unit_key(*this, stem, {{"_gbps", 1e9}, {"_mbps", 1e6}, {"_kbps", 1e3}});
+  if (!unit) return std::nullopt;
+  const auto& [key, scale] = *unit;
+  const double v = get_double(key);
+  if (!(v > 0)) fail(key, "must be greater than zero");
+  if (v > 1e9) fail(key, "is too large");
+  return v * scale;
 }
 
 std::vector<std::string> Options::get_strings(const std::string& key) {
