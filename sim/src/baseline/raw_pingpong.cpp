@@ -6,7 +6,6 @@
 #include <fmt/format.h>
 #include <simgrid/s4u.hpp>
 
-#include <chrono>
 #include <string>
 #include <vector>
 
@@ -58,8 +57,6 @@ std::vector<sg4::Host*> build_star(const RawPlatform& p) {
 
 RawPingPongResult raw_pingpong(const RawPingPong& cfg) {
   DISTLAB_ASSERT(cfg.platform.nodes % 2 == 0, "raw_pingpong needs an even number of nodes");
-  // A benchmark measurement, never a simulation input (the lint allows sim/src/baseline this).
-  const auto wall_start = std::chrono::steady_clock::now();
   RawEngine engine;
   const std::vector<sg4::Host*> hosts = build_star(cfg.platform);
   std::vector<sg4::Mailbox*> boxes;
@@ -86,8 +83,6 @@ RawPingPongResult raw_pingpong(const RawPingPong& cfg) {
   const double end = to_seconds(cfg.duration);
   sg4::Actor::create("timekeeper", hosts[0], [end] { sg4::this_actor::sleep_until(end); });
   (*engine).run();
-  result.wall_s =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count();
   return result;
 }
 

@@ -95,7 +95,7 @@ RunResult run_scenario(const Scenario& s, const RunOptions& opt) {
     write_file(opt.out_dir + "/history.csv", o.history_csv);
     write_file(opt.out_dir + "/nodes.csv", o.nodes_csv);
   }
-  rec.close_trace({});
+  rec.close_trace();
   guard.keep = true;
   RunResult r;
   r.results_json = std::move(o.results_json);

@@ -176,13 +176,8 @@ void Recorder::trace_node(std::string_view ev, Time t, std::string_view node,
                   {"ts", us_of(t)}});
 }
 
-void Recorder::close_trace(const std::map<std::string, std::uint32_t>&) {
+void Recorder::close_trace() {
   if (trace_) trace_->close();
-  trace_.reset();
-}
-
-void Recorder::abort_trace() {
-  if (trace_) trace_->abort();
   trace_.reset();
 }
 

@@ -37,14 +37,12 @@ class Recorder {
                      const Message& m, std::uint64_t msg_id, std::string_view note = {});
   void trace_node(std::string_view ev, Time t, std::string_view node, std::string_view detail = {});
   // Finish the trace files (rename them into place). Called once, after a successful run.
-  void close_trace(const std::map<std::string, std::uint32_t>& node_tracks);
-  void abort_trace();
+  void close_trace();
 
  private:
   History history_;
   std::map<std::string, std::uint64_t> counters_;
   std::unique_ptr<TraceWriter> trace_;
-  std::vector<std::string> client_names_;
 };
 
 }  // namespace distlab::sim::engine

@@ -3,7 +3,8 @@
 // distlab's "flow" network (a star zone, one split-duplex link per host carrying half the
 // one-way latency, latency and bandwidth factors 1, no cross traffic) but run plain SimGrid
 // actors instead of distlab's World, so a benchmark can put distlab's numbers next to what
-// SimGrid alone does in the same process setup. This header stays free of SimGrid (house rule:
+// SimGrid alone does in the same process setup. The caller measures wall time (sim/ never
+// reads the wall clock). This header stays free of SimGrid (house rule:
 // only sim/src includes it). Each call starts a SimGrid engine: one call per process.
 #include <cstdint>
 
@@ -25,7 +26,6 @@ struct RawPingPong {
 
 struct RawPingPongResult {
   std::uint64_t messages = 0;  // received (gets completed) before `duration`
-  double wall_s = 0;           // wall time of the whole call: engine, platform, actors, run
 };
 
 // One actor per node, blocking put/get on one mailbox per node: actor 2i puts a message of
