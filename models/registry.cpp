@@ -4,6 +4,7 @@
 #include "models/registry.hpp"
 
 #include "demo/demo.hpp"
+#include "hashring/hashring.hpp"
 #include "kv/kv.hpp"
 
 namespace distlab::models {
@@ -13,6 +14,10 @@ void register_builtin(sim::Registry& r) {
          "small replicated key/value stores that prove the stack",
          {"single", "primary-backup", "backup-reads"},
          kv::build});
+  r.add({"hashring",
+         "consistent hashing: placement strategies behind a sharded cache cluster",
+         {"ring", "jump", "rendezvous", "maglev", "bounded", "modn"},
+         hashring::build});
   r.add({"demo",
          "tiny models that measure the simulator: ping-pong pairs, heartbeats at scale",
          {"pingpong", "heartbeat"},

@@ -1,6 +1,7 @@
 // distlab: run, validate and list scenarios.
 //
-// Exit codes: 0 success, 1 a checker found a violation, 2 bad input (scenario or arguments).
+// Exit codes: 0 success, 1 a checker found a violation or an [[expect]] figure was missed,
+// 2 bad input (scenario or arguments).
 // CLI11 parses argv first (SimGrid's Engine would swallow --help); --cfg=... and --log=...
 // arguments are passed on to SimGrid.
 #include <fmt/format.h>
@@ -117,7 +118,7 @@ int main(int argc, char** argv) {
 
   CLI::App app{
       "distlab: a deterministic distributed-systems simulator and teaching lab.\n"
-      "Exit codes: 0 ok, 1 a checker found a violation, 2 bad input.\n"
+      "Exit codes: 0 ok, 1 a checker found a violation or an [[expect]] was missed, 2 bad input.\n"
       "SimGrid options (--cfg=..., --log=...) are passed to SimGrid."};
   app.set_version_flag("--version", sim::kVersion);
   app.require_subcommand(1);

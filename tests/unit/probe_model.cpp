@@ -1,6 +1,10 @@
 #include "probe_model.hpp"
 
+#include <fmt/format.h>
+
+#include <memory>
 #include <string>
+#include <vector>
 
 namespace distlab::test {
 namespace {
@@ -63,6 +67,20 @@ void register_probe(sim::Registry& r) {
            m.make_node = [=](sim::NodeId) {
              return std::make_unique<ProbeNode>(count, static_cast<std::size_t>(bytes), every);
            };
+           // membership = true: log every membership call and report it as
+           // {"membership": [{"t_ns": .., "members": [..]}, ..]}.
+           if (o.get_bool("membership", false)) {
+             auto log = std::make_shared<std::vector<std::string>>();
+             m.on_membership = [log](const std::vector<sim::NodeId>& members, sim::Time at) {
+               log->push_back(
+                   fmt::format(R"({{"t_ns": {}, "members": [{}]}})", at, fmt::join(members, ", ")));
+             };
+             m.report = [log] {
+               return sim::ModelInstance::Report{
+                   fmt::format(R"({{"membership": [{}]}})", fmt::join(*log, ", ")),
+                   fmt::format("  probe: {} membership calls\n", log->size())};
+             };
+           }
            return m;
          }});
 }

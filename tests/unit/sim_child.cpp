@@ -28,7 +28,9 @@ ChildRun run_in_child(const std::string& toml, unsigned long long seed_override)
       sim::Scenario s = sim::load_scenario_string(toml, "test.toml");
       sim::RunOptions opt;
       if (seed_override) opt.seed = seed_override;
-      out = sim::run_scenario(s, opt).results_json;
+      sim::RunResult rr = sim::run_scenario(s, opt);
+      out = std::move(rr.results_json);
+      code = rr.checks_passed ? 0 : 1;  // as the CLI: a violation or a missed [[expect]]
     } catch (const sim::ConfigError& e) {
       out = e.what();
       code = 2;

@@ -8,7 +8,7 @@
 namespace distlab::test {
 
 struct ChildRun {
-  int status = 0;      // 0 ok, 2 ConfigError, other: crashed
+  int status = 0;      // 0 ok, 1 a check or [[expect]] failed, 2 ConfigError, other: crashed
   std::string output;  // results.json, or the error message
   nlohmann::json json() const { return nlohmann::json::parse(output); }
 };

@@ -10,9 +10,10 @@ std::vector<NodeId> resolve_nodes(const std::string& name, const ModelInstance& 
                                   std::size_t node_count, const FaultSpec& where) {
   const auto servers = static_cast<NodeId>(m.server_names.size());
   std::vector<NodeId> out;
-  const bool server_only = where.kind == FaultSpec::Kind::crash ||
-                           where.kind == FaultSpec::Kind::restart ||
-                           where.kind == FaultSpec::Kind::pause;
+  const bool server_only =
+      where.kind == FaultSpec::Kind::crash || where.kind == FaultSpec::Kind::restart ||
+      where.kind == FaultSpec::Kind::pause || where.kind == FaultSpec::Kind::join ||
+      where.kind == FaultSpec::Kind::leave;
   if (name == "servers" || name == "all") {
     for (NodeId i = 0; i < servers; ++i) out.push_back(i);
     if (name == "all" && !server_only)

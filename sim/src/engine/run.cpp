@@ -14,8 +14,9 @@
 namespace distlab::sim {
 namespace {
 
-ModelInstance build_model(const Scenario& s) {
+ModelInstance build_model(const Scenario& s, std::uint64_t seed) {
   Options& mo = *s.model_options;
+  mo.set_run_seed(seed);
   const ModelFactory* f = registry().find(s.model_name);
   if (!f) {
     std::vector<std::string> names;
@@ -34,6 +35,11 @@ void check_names(const Scenario& s, const ModelInstance& m) {
   std::size_t nodes = m.server_names.size();
   for (const auto& w : s.workloads) nodes += w.clients;
   for (const auto& f : s.faults) {
+    if ((f.kind == FaultSpec::Kind::join || f.kind == FaultSpec::Kind::leave) && !m.on_membership)
+      throw ConfigError(f.pos, f.key_path + ".kind",
+                        fmt::format("model \"{}\" has no notion of membership, so it cannot take "
+                                    "join or leave faults (use crash and restart)",
+                                    s.model_name));
     for (const auto& n : f.nodes) engine::resolve_nodes(n, m, nodes, f);
     for (const auto& g : f.groups)
       for (const auto& n : g) engine::resolve_nodes(n, m, nodes, f);
@@ -68,12 +74,12 @@ struct OutDirGuard {
 
 }  // namespace
 
-void validate_scenario(const Scenario& s) { check_names(s, build_model(s)); }
+void validate_scenario(const Scenario& s) { check_names(s, build_model(s, s.seed)); }
 
 RunResult run_scenario(const Scenario& s, const RunOptions& opt) {
-  ModelInstance model = build_model(s);
-  check_names(s, model);
   const std::uint64_t seed = opt.seed.value_or(s.seed);
+  ModelInstance model = build_model(s, seed);
+  check_names(s, model);
   if (opt.trace && opt.out_dir.empty())
     throw ConfigError(SourcePos{}, "--trace", "--trace needs --out DIR to write the trace into");
   OutDirGuard guard{opt.out_dir};

@@ -83,6 +83,19 @@ void World::schedule(Event::Type type, Time t, NodeId node, std::uint64_t a) {
 void World::start() {
   for (std::size_t f = 0; f < s_.faults.size(); ++f)
     schedule(Event::Type::fault, s_.faults[f].at, 0, f);
+  // A server whose first join/leave event is a join starts outside the membership.
+  member_.assign(nodes_.size(), false);
+  started_.assign(nodes_.size(), false);
+  for (NodeId id : server_ids_) {
+    const FaultSpec* first = nullptr;
+    for (std::size_t f = 0; f < s_.faults.size(); ++f) {
+      const FaultSpec& spec = s_.faults[f];
+      if (spec.kind != FaultSpec::Kind::join && spec.kind != FaultSpec::Kind::leave) continue;
+      if (!fault_members_[f][id]) continue;
+      if (!first || spec.at < first->at) first = &spec;
+    }
+    member_[id] = !(first && first->kind == FaultSpec::Kind::join);
+  }
   std::uint32_t client_no = 0;
   std::size_t next = server_ids_.size();
   for (const auto& wl : s_.workloads) {
@@ -91,8 +104,27 @@ void World::start() {
     for (std::uint32_t i = 0; i < wl.clients; ++i, ++client_no, ++next)
       nodes_[next]->proto = make_client(*this, wl, keys, client_no);
   }
-  for (NodeId id : server_ids_) nodes_[id]->proto = model_.make_node(id);
-  for (auto& n : nodes_) run_handler(n->id, [](Protocol& p, Context& c) { p.on_start(c); });
+  for (NodeId id : server_ids_) {
+    if (member_[id]) {
+      nodes_[id]->proto = model_.make_node(id);
+    } else {
+      nodes_[id]->status = NodeState::Status::down;  // not started until it joins
+    }
+  }
+  if (model_.on_membership) membership_changed(0);
+  for (auto& n : nodes_) {
+    if (!n->proto) continue;
+    started_[n->id] = true;
+    run_handler(n->id, [](Protocol& p, Context& c) { p.on_start(c); });
+  }
+}
+
+void World::membership_changed(Time t) {
+  std::vector<NodeId> members;
+  for (NodeId id : server_ids_)
+    if (member_[id]) members.push_back(id);
+  current_ = kNoNode;
+  model_.on_membership(members, t);
 }
 
 void World::run_handler(NodeId id, const std::function<void(Protocol&, Context&)>& f) {
@@ -148,6 +180,7 @@ void World::dispatch(Event& e) {
     case Event::Type::restart: {
       NodeState& n = *nodes_[e.node];
       if (n.status != NodeState::Status::down) return;
+      if (!n.client && !member_[n.id]) return;  // not a member (yet, or any more): stays down
       n.status = NodeState::Status::up;
       n.proto = n.client ? nullptr : model_.make_node(n.id);
       rec_.trace_node("restart", now(), n.name);
@@ -328,23 +361,61 @@ void World::apply_fault(std::size_t index, bool end) {
     for (NodeId id = 0; id < nodes_.size(); ++id)
       if (fault_members_[index][id]) f(*nodes_[id]);
   };
-  const char* kind_name[] = {"crash", "restart",   "pause", "partition",  "heal",
-                             "loss",  "duplicate", "delay", "clock_step", "clock_drift"};
+  const char* kind_name[] = {"crash",     "restart", "pause",      "partition",   "heal", "loss",
+                             "duplicate", "delay",   "clock_step", "clock_drift", "join", "leave"};
   rec_.count(fmt::format("fault.{}{}", kind_name[static_cast<int>(spec.kind)], end ? ".end" : ""));
   rec_.trace_node(end ? "fault_end" : "fault", t, "faults", kind_name[static_cast<int>(spec.kind)]);
+  auto stop = [&](NodeState& n) {
+    n.status = NodeState::Status::down;
+    ++n.incarnation;
+    n.proto.reset();
+    n.timers.clear();
+    n.backlog.clear();
+  };
   switch (spec.kind) {
     case K::crash:
       each_node([&](NodeState& n) {
         if (n.status == NodeState::Status::down) return;
-        n.status = NodeState::Status::down;
-        ++n.incarnation;
-        n.proto.reset();
-        n.timers.clear();
-        n.backlog.clear();
+        stop(n);
         rec_.trace_node("crash", t, n.name);
         if (spec.restart_at != kNever) schedule(Event::Type::restart, spec.restart_at, n.id);
       });
       return;
+    case K::join: {
+      bool changed = false;
+      each_node([&](NodeState& n) {
+        if (member_[n.id]) return;
+        member_[n.id] = changed = true;
+        rec_.trace_node("join", t, n.name);
+        if (n.status != NodeState::Status::down) return;  // left earlier but never stopped
+        n.status = NodeState::Status::up;
+        n.proto = model_.make_node(n.id);
+        const bool first = !started_[n.id];
+        started_[n.id] = true;
+        run_handler(n.id, [first](Protocol& p, Context& c) {
+          if (first)
+            p.on_start(c);
+          else
+            p.on_recover(c);
+        });
+      });
+      if (changed) membership_changed(t);
+      return;
+    }
+    case K::leave: {
+      bool changed = false;
+      each_node([&](NodeState& n) {
+        if (!member_[n.id]) return;
+        member_[n.id] = false;
+        changed = true;
+        rec_.trace_node("leave", t, n.name);
+      });
+      if (changed) membership_changed(t);
+      each_node([&](NodeState& n) {
+        if (!member_[n.id] && n.status != NodeState::Status::down) stop(n);
+      });
+      return;
+    }
     case K::restart:
       each_node([&](NodeState& n) { schedule(Event::Type::restart, t, n.id); });
       return;

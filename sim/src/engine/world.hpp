@@ -101,6 +101,10 @@ class World {
   // Active faults by index into s_.faults.
   std::vector<bool> active_;
   std::vector<std::vector<std::uint8_t>> fault_members_;  // per fault: node -> group (0 = none)
+  // Membership (join/leave faults): which servers are members; which have ever started.
+  std::vector<bool> member_;
+  std::vector<bool> started_;
+  void membership_changed(Time t);
 };
 
 }  // namespace distlab::sim::engine

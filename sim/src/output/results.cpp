@@ -7,6 +7,7 @@
 
 #include "distlab/sim/histogram.hpp"
 #include "distlab/sim/version.hpp"
+#include "output/expect.hpp"
 
 namespace distlab::sim::engine {
 namespace {
@@ -145,6 +146,15 @@ RunOutputs make_outputs(World& w, const Scenario& s, std::uint64_t seed) {
   }
   j["checks"] = checks;
   j["sim"] = {{"events", w.events()}, {"end_s", to_seconds(s.duration + s.drain)}};
+  std::string model_summary;
+  if (w.model().report) {
+    const ModelInstance::Report r = w.model().report();
+    j["model"] = r.json.empty() ? json::object() : json::parse(r.json);
+    model_summary = r.summary;
+  }
+  const ExpectOutcome expect = evaluate_expectations(s, j);
+  if (!s.expectations.empty()) j["expectations"] = expect.json;
+  out.checks_passed = out.checks_passed && expect.passed;
 
   std::string ts = "t_s,ok,fail,unknown,read_ok,write_ok,ops_per_s,latency_p50_ms,latency_p99_ms\n";
   for (std::size_t i = 0; i < buckets.size(); ++i) {
@@ -179,6 +189,8 @@ RunOutputs make_outputs(World& w, const Scenario& s, std::uint64_t seed) {
     sum += "\n";
   }
   sum += fmt::format("  linearizability: {}\n", check_line);
+  sum += model_summary;
+  sum += expect.summary;
 
   out.results_json = j.dump(2) + "\n";
   out.summary = sum;

@@ -157,12 +157,37 @@ void load_network(Options& o, NetworkConfig& n) {
 namespace distlab::sim {
 namespace {
 
+Expectation load_expectation(Options& o) {
+  Expectation e;
+  e.key_path = o.path();
+  e.pos = o.pos("metric");
+  e.metric = o.get_string("metric");
+  if (e.metric.empty()) o.fail("metric", "must name a value of results.json, e.g. \"summary.ok\"");
+  e.label = o.get_string("label", e.metric);
+  e.source = o.get_string("source", "");
+  if (o.has("published")) e.published = o.get_double("published");
+  if (o.has("at_most")) e.at_most = o.get_double("at_most");
+  if (o.has("at_least")) e.at_least = o.get_double("at_least");
+  if (o.has("tolerance")) {
+    if (!e.published) o.fail("tolerance", "tolerance applies to published; give published too");
+    e.tolerance = o.get_double("tolerance");
+    if (!(e.tolerance > 0)) o.fail("tolerance", "must be > 0 (a relative tolerance, 0.2 = 20%)");
+  }
+  if (!e.published && !e.at_most && !e.at_least)
+    o.fail("metric", "an expectation needs published (with tolerance), at_most or at_least");
+  if (e.at_most && e.at_least && *e.at_least > *e.at_most)
+    o.fail("at_least", "must not be larger than at_most");
+  o.finish();
+  return e;
+}
+
 FaultSpec load_fault(Options& f) {
   FaultSpec s;
   s.key_path = f.path();
   s.pos = f.pos("kind");
-  const auto kind = f.get_choice("kind", {"crash", "restart", "pause", "partition", "heal", "loss",
-                                          "duplicate", "delay", "clock_step", "clock_drift"});
+  const auto kind =
+      f.get_choice("kind", {"crash", "restart", "pause", "partition", "heal", "loss", "duplicate",
+                            "delay", "clock_step", "clock_drift", "join", "leave"});
   using K = FaultSpec::Kind;
   static const std::map<std::string, K> kinds = {{"crash", K::crash},
                                                  {"restart", K::restart},
@@ -173,7 +198,9 @@ FaultSpec load_fault(Options& f) {
                                                  {"duplicate", K::duplicate},
                                                  {"delay", K::delay},
                                                  {"clock_step", K::clock_step},
-                                                 {"clock_drift", K::clock_drift}};
+                                                 {"clock_drift", K::clock_drift},
+                                                 {"join", K::join},
+                                                 {"leave", K::leave}};
   s.kind = kinds.at(kind);
   s.at = f.get_time("at", 0);
   auto need_nodes = [&](bool required) {
@@ -212,6 +239,8 @@ FaultSpec load_fault(Options& f) {
       }
       break;
     case K::restart:
+    case K::join:
+    case K::leave:
       need_nodes(true);
       break;
     case K::pause:
@@ -416,6 +445,7 @@ Scenario load(const std::string& text, const std::string& file,
     s.check.linearizable = c->get_bool("linearizable", false);
     c->finish();
   }
+  for (auto& e : top.tables("expect")) s.expectations.push_back(load_expectation(e));
   top.finish();
   return s;
 }

@@ -46,6 +46,8 @@ Options::~Options() = default;
 
 const std::string& Options::path() const { return impl_->path; }
 const std::string& Options::file() const { return impl_->file; }
+std::uint64_t Options::run_seed() const { return impl_->run_seed; }
+void Options::set_run_seed(std::uint64_t seed) { impl_->run_seed = seed; }
 SourcePos Options::pos(const std::string& key) const {
   return pos_of(*impl_, impl_->tbl->get(key));
 }

@@ -16,6 +16,7 @@ struct Options::Impl {
   std::string file;
   std::string path;
   std::set<std::string> used;
+  std::uint64_t run_seed = 1;
   const toml::node* use(const std::string& key);
 };
 

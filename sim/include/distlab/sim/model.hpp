@@ -26,6 +26,23 @@ struct ModelInstance {
   // The server a client sends `req` to on its first attempt; `last` is the server that timed
   // out or failed before (or kNoNode). Default: server 0.
   std::function<NodeId(const ClientRequest& req, NodeId last, Rng& rng)> route;
+
+  // Optional: membership. Scenario faults `join` and `leave` change which servers are members
+  // (a server whose first join/leave event is a join starts outside and is started when it
+  // joins; a leaving server is told nothing and stops). Called once before any node starts,
+  // with the initial members, and after every change, with the new members in id order and
+  // the true simulated time. Clients learn the change at once, as from a configuration
+  // service. A model without this hook rejects join/leave faults.
+  std::function<void(const std::vector<NodeId>& members, Time at)> on_membership;
+
+  // Optional: the model's own measurements, asked for once after the run. `json` is a JSON
+  // object written to results.json under "model" (so [[expect]] can name its values, e.g.
+  // "model.balance.stddev_rel"); `summary` is appended to the summary (end lines with \n).
+  struct Report {
+    std::string json;
+    std::string summary;
+  };
+  std::function<Report()> report;
 };
 inline constexpr NodeId kNoNode = static_cast<NodeId>(-1);
 

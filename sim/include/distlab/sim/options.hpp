@@ -51,6 +51,11 @@ class Options {
   const std::string& path() const;
   const std::string& file() const;
   SourcePos pos(const std::string& key) const;
+  // The run's seed (the scenario's, or --seed), for a model whose construction is itself
+  // random (e.g. a placement's hash seed). Set by the run before the model's factory reads
+  // its options.
+  std::uint64_t run_seed() const;
+  void set_run_seed(std::uint64_t seed);
 
  private:
   std::shared_ptr<Impl> impl_;

@@ -47,7 +47,9 @@ struct FaultSpec {
     duplicate,
     delay,
     clock_step,
-    clock_drift
+    clock_drift,
+    join,  // a server becomes a member (starts, or restarts after a leave); model decides what
+    leave  // membership means (see ModelInstance::on_membership); a leaving server then stops
   };
   enum class Distribution { constant, uniform, exponential };
   Kind kind = Kind::crash;
@@ -107,6 +109,19 @@ struct CheckConfig {
   bool linearizable = false;
 };
 
+// [[expect]]: a published (or required) figure that a value of results.json must match. The
+// summary prints published vs simulated; a miss makes the run fail (exit code 1).
+struct Expectation {
+  SourcePos pos;
+  std::string key_path;  // "expect[0]"
+  std::string metric;    // path into results.json, e.g. "model.balance.stddev_rel" or "a.b[2].c"
+  std::string label;     // what to print; default: the metric path
+  std::optional<double> published;
+  double tolerance = 0.2;  // with published: |simulated - published| <= tolerance * |published|
+  std::optional<double> at_most, at_least;
+  std::string source;  // where the published figure comes from
+};
+
 struct Scenario {
   std::string file;  // path it came from, or "<string>"
   std::string title;
@@ -120,6 +135,7 @@ struct Scenario {
   std::vector<WorkloadConfig> workloads;
   std::vector<FaultSpec> faults;
   CheckConfig check;
+  std::vector<Expectation> expectations;
 };
 
 // Parse and validate a scenario. `overrides` are "key.path=value" strings (from --set); the

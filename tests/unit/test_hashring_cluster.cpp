@@ -1,0 +1,182 @@
+// The sharded cache cluster (models/hashring) end to end, each run in a child process.
+#include <fmt/format.h>
+#include <catch2/catch.hpp>
+
+#include "sim_child.hpp"
+
+using distlab::test::run_in_child;
+
+namespace {
+
+std::string cluster(
+    const std::string& model, const std::string& rest = "",
+    const std::string& workload = "clients = 1\nmix = { read = 1.0 }\nkeys = { count = 10 }\n") {
+  return fmt::format(R"(
+[scenario]
+seed = 4
+duration_s = 3
+drain_s = 0.5
+[network]
+latency_us = 50
+model = "textbook"
+[model]
+name = "hashring"
+{}
+[[workload]]
+kind = "closed"
+think_time_ms = 1
+timeout_ms = 20
+retry = {{ max_attempts = 2, backoff_base_ms = 1 }}
+{}
+{}
+)",
+                     model, workload, rest);
+}
+
+long long metric(const nlohmann::json& j, const char* node, const char* name) {
+  for (const auto& n : j["nodes"])
+    if (n["name"] == node) return n.contains("metrics") ? n["metrics"].value(name, 0LL) : 0;
+  FAIL("no node " << node);
+  return 0;
+}
+
+}  // namespace
+
+TEST_CASE("hashring cluster: each key is read from the store once, then hit in the cache",
+          "[hashring][cluster]") {
+  auto r = run_in_child(cluster("variant = \"ring\"\nservers = 3"));
+  REQUIRE(r.status == 0);
+  const auto j = r.json();
+  CHECK(j["model"]["requests"]["misses"] == 10);  // one client, 10 keys, no faults
+  CHECK(j["model"]["requests"]["hits"].get<long long>() > 1000);
+  CHECK(j["summary"]["fail"] == 0);
+  CHECK(j["summary"]["unknown"] == 0);
+  CHECK(metric(j, "store", "gets") == 10);
+}
+
+TEST_CASE("hashring cluster: a crashed cache server loses its keys and refills after restart",
+          "[hashring][cluster][fault]") {
+  auto r = run_in_child(cluster("variant = \"ring\"\nservers = 1", R"(
+[[fault]]
+kind = "crash"
+node = "cache0"
+at_s = 1
+restart_at_s = 1.5
+)"));
+  REQUIRE(r.status == 0);
+  const auto j = r.json();
+  CHECK(j["model"]["requests"]["misses"] == 20);  // every key once before, once after
+  // While it is down, requests time out and the retry goes to the store.
+  CHECK(metric(j, "store", "client_fallbacks") > 0);
+  CHECK(j["counters"]["client.timeouts"].get<long long>() > 0);
+  CHECK(j["summary"]["fail"] == 0);
+}
+
+TEST_CASE("hashring cluster: an LRU cache over capacity evicts and misses again",
+          "[hashring][cluster]") {
+  auto r = run_in_child(cluster("variant = \"ring\"\nservers = 1\ncapacity_keys = 5"));
+  REQUIRE(r.status == 0);
+  const auto j = r.json();
+  CHECK(j["model"]["requests"]["evictions"].get<long long>() > 0);
+  CHECK(j["model"]["requests"]["misses"].get<long long>() > 10);
+}
+
+TEST_CASE("hashring cluster: joins move about 1/(n+1) of the keys, only to the new server",
+          "[hashring][cluster][membership]") {
+  for (const char* v : {"ring", "jump", "rendezvous"}) {
+    auto r = run_in_child(cluster(fmt::format("variant = \"{}\"\nservers = 11", v), R"(
+[[fault]]
+kind = "join"
+node = "cache10"
+at_s = 1
+)"));
+    REQUIRE(r.status == 0);
+    const auto ch = r.json()["model"]["changes"][0];
+    INFO(v);
+    CHECK(ch["event"] == "join");
+    CHECK(ch["members_before"] == 10);
+    CHECK(ch["members_after"] == 11);
+    CHECK(ch["monotone"] == true);
+    CHECK(ch["ideal_fraction"].get<double>() == Approx(1.0 / 11));
+    CHECK(ch["moved_over_ideal"].get<double>() == Approx(1.0).margin(0.35));
+  }
+}
+
+TEST_CASE("hashring cluster: mod-N moves nearly every key on a join", "[hashring][cluster]") {
+  auto r = run_in_child(cluster("variant = \"modn\"\nservers = 11", R"(
+[[fault]]
+kind = "join"
+node = "cache10"
+at_s = 1
+)"));
+  REQUIRE(r.status == 0);
+  CHECK(r.json()["model"]["changes"][0]["moved_fraction"].get<double>() ==
+        Approx(10.0 / 11).margin(0.01));
+}
+
+TEST_CASE("hashring cluster: a graceful leave loses no request", "[hashring][cluster]") {
+  auto r = run_in_child(cluster("variant = \"maglev\"\nservers = 5", R"(
+[[fault]]
+kind = "leave"
+node = "cache2"
+at_s = 1
+)",
+                                "clients = 4\nmix = { read = 0.9, write = 0.1 }\n"
+                                "keys = { count = 100 }\n"));
+  REQUIRE(r.status == 0);
+  const auto j = r.json();
+  CHECK(j["summary"]["fail"] == 0);
+  CHECK(j["summary"]["unknown"] == 0);
+  CHECK(j["counters"].value("client.timeouts", 0) == 0);
+  CHECK(j["model"]["members_at_end"] == 4);
+}
+
+TEST_CASE("hashring cluster: without membership changes the cache is linearizable",
+          "[hashring][cluster][check]") {
+  auto r = run_in_child(cluster("variant = \"ring\"\nservers = 3", "[check]\nlinearizable = true\n",
+                                "clients = 4\nmix = { read = 0.7, write = 0.3 }\n"
+                                "keys = { count = 20 }\n"));
+  REQUIRE(r.status == 0);
+  CHECK(r.json()["checks"]["linearizable"]["verdict"] == "linearizable");
+}
+
+TEST_CASE("hashring cluster: same seed, same bytes; another seed, another placement",
+          "[hashring][cluster][determinism]") {
+  const auto s = cluster("variant = \"ring\"\nservers = 8\nvnodes = 10");
+  auto a = run_in_child(s), b = run_in_child(s), c = run_in_child(s, 99);
+  REQUIRE(a.status == 0);
+  CHECK(a.output == b.output);
+  CHECK(a.json()["model"]["balance"]["stddev_rel"] != c.json()["model"]["balance"]["stddev_rel"]);
+  // hash_seed pins the placement whatever the run's seed.
+  const auto pinned = cluster("variant = \"ring\"\nservers = 8\nvnodes = 10\nhash_seed = 5");
+  CHECK(run_in_child(pinned).json()["model"]["balance"] ==
+        run_in_child(pinned, 99).json()["model"]["balance"]);
+}
+
+TEST_CASE("hashring cluster: bad options are rejected naming the key",
+          "[hashring][cluster][bad-input]") {
+  struct Case {
+    const char* model;
+    const char* key;
+    const char* words;
+  };
+  const Case cases[] = {
+      {"variant = \"ring\"\nvnodes = 0", "model.vnodes", "between 1 and"},
+      {"variant = \"bounded\"\nepsilon = 0", "model.epsilon", "must be > 0"},
+      {"variant = \"bounded\"\nepsilon = -0.5", "model.epsilon", "must be > 0"},
+      {"variant = \"maglev\"\ntable_size = 1000", "model.table_size", "must be prime"},
+      {"variant = \"chord\"", "model.variant", "ring"},
+      {"variant = \"ring\"\nhash = \"md5\"", "model.hash", "xxh3"},
+      {"variant = \"ring\"\nservers = 0", "model.servers", "between 1 and"},
+      {"variant = \"ring\"\nweights = { cache99 = 2.0 }", "model.weights.cache99",
+       "unknown server"},
+      {"variant = \"ring\"\nweights = { cache1 = 0 }", "model.weights.cache1", "> 0"},
+      {"variant = \"ring\"\nvnode = 10", "model.vnode", "unknown key"},
+  };
+  for (const auto& c : cases) {
+    INFO(c.model);
+    auto r = run_in_child(cluster(c.model));
+    CHECK(r.status == 2);
+    CHECK_THAT(r.output, Catch::Contains(c.key) && Catch::Contains(c.words));
+  }
+}
