@@ -44,6 +44,9 @@ sim::ModelInstance build(sim::Options& o) {
   for (std::uint32_t i = 0; i < servers; ++i) c.names.push_back(fmt::format("cache{}", i));
   c.weights.assign(servers, 1.0);
   if (auto w = o.table("weights")) {
+    if (pc.strategy != "ring" && pc.strategy != "rendezvous")
+      o.fail("weights",
+             fmt::format("the {} strategy has no weights; use ring or rendezvous", pc.strategy));
     for (const auto& name : w->keys()) {
       std::size_t id = 0;
       while (id < c.names.size() && c.names[id] != name) ++id;

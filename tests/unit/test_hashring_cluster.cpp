@@ -42,7 +42,7 @@ long long metric(const nlohmann::json& j, const char* node, const char* name) {
 
 }  // namespace
 
-TEST_CASE("hashring cluster: each key is read from the store once, then hit in the cache",
+TEST_CASE("hashring cluster: each key is read from the store once and then hit in the cache",
           "[hashring][cluster]") {
   auto r = run_in_child(cluster("variant = \"ring\"\nservers = 3"));
   REQUIRE(r.status == 0);
@@ -140,7 +140,7 @@ TEST_CASE("hashring cluster: without membership changes the cache is linearizabl
   CHECK(r.json()["checks"]["linearizable"]["verdict"] == "linearizable");
 }
 
-TEST_CASE("hashring cluster: same seed, same bytes; another seed, another placement",
+TEST_CASE("hashring cluster: the same seed gives the same bytes and another seed another placement",
           "[hashring][cluster][determinism]") {
   const auto s = cluster("variant = \"ring\"\nservers = 8\nvnodes = 10");
   auto a = run_in_child(s), b = run_in_child(s), c = run_in_child(s, 99);
@@ -179,4 +179,19 @@ TEST_CASE("hashring cluster: bad options are rejected naming the key",
     CHECK(r.status == 2);
     CHECK_THAT(r.output, Catch::Contains(c.key) && Catch::Contains(c.words));
   }
+}
+
+TEST_CASE("hashring cluster: weights apply to ring and rendezvous and are refused elsewhere",
+          "[hashring][cluster][bad-input]") {
+  for (const char* v : {"ring", "rendezvous"}) {
+    INFO(v);
+    auto r = run_in_child(
+        cluster(fmt::format("variant = \"{}\"\nservers = 4\nweights = {{ cache0 = 3.0 }}", v)));
+    REQUIRE(r.status == 0);
+    // cache0 has weight 3 of a total 6: about half of the keys, so max/mean about 2.
+    CHECK(r.json()["model"]["balance"]["max_over_mean"].get<double>() == Approx(2.0).margin(0.3));
+  }
+  auto r = run_in_child(cluster("variant = \"jump\"\nweights = { cache0 = 3.0 }"));
+  CHECK(r.status == 2);
+  CHECK_THAT(r.output, Catch::Contains("model.weights") && Catch::Contains("has no weights"));
 }

@@ -2,6 +2,7 @@
 // which tracks the keys it was asked for; finish() turns the rest into "unknown key" errors.
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cmath>
 #include <filesystem>
 #include <fstream>
@@ -163,6 +164,15 @@ Expectation load_expectation(Options& o) {
   e.pos = o.pos("metric");
   e.metric = o.get_string("metric");
   if (e.metric.empty()) o.fail("metric", "must name a value of results.json, e.g. \"summary.ok\"");
+  {
+    // The first part names a section of results.json; deeper parts are checked after the run.
+    static const std::vector<std::string> sections = {"scenario", "summary", "counters", "network",
+                                                      "nodes",    "checks",  "sim",      "model"};
+    std::string first = e.metric.substr(0, e.metric.find_first_of(".["));
+    if (std::find(sections.begin(), sections.end(), first) == sections.end())
+      o.fail("metric", fmt::format("results.json has no section \"{}\"; sections: {}", first,
+                                   fmt::join(sections, ", ")));
+  }
   e.label = o.get_string("label", e.metric);
   e.source = o.get_string("source", "");
   if (o.has("published")) e.published = o.get_double("published");
