@@ -3,6 +3,8 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <bit>
+#include <cstring>
 #include <stdexcept>
 
 #include "distlab/sim/error.hpp"
@@ -25,8 +27,14 @@ HashFn parse_hash_fn(const std::string& name) {
 const char* to_string(HashFn h) { return h == HashFn::xxh3 ? "xxh3" : "xxh64"; }
 
 std::uint64_t hash_u64(HashFn h, std::uint64_t key, std::uint64_t seed) {
+  // The key's 8 little-endian bytes. One 8-byte store on a little-endian host: storing byte by
+  // byte and letting xxHash read 4-byte words stalls store forwarding (17 ns instead of 4).
   unsigned char bytes[8];
-  for (int i = 0; i < 8; ++i) bytes[i] = static_cast<unsigned char>(key >> (8 * i));
+  if constexpr (std::endian::native == std::endian::little) {
+    std::memcpy(bytes, &key, 8);
+  } else {
+    for (int i = 0; i < 8; ++i) bytes[i] = static_cast<unsigned char>(key >> (8 * i));
+  }
   return h == HashFn::xxh3 ? XXH3_64bits_withSeed(bytes, 8, seed) : XXH64(bytes, 8, seed);
 }
 

@@ -37,7 +37,7 @@ class Placement {
   virtual void remove(ServerId id) = 0;
   // Replace the whole membership at once (initial build; Maglev rebuilds its table once).
   virtual void reset(const std::vector<Member>& members);
-  virtual std::size_t size() const = 0;  // number of members
+  virtual std::size_t size() const = 0;   // number of members
   std::vector<ServerId> members() const;  // ids, in the order they were added
 
   // The owner of a key, given the key's 64-bit hash. Precondition: size() > 0. Every result is
@@ -64,10 +64,10 @@ class Placement {
 struct PlacementConfig {
   std::string strategy = "ring";  // ring | jump | rendezvous | maglev | bounded | modn
   HashFn hash = HashFn::xxh3;
-  std::uint64_t seed = 0;          // hash seed
-  std::uint32_t vnodes = 100;      // ring, bounded: points per unit of weight (V >= 1)
-  std::uint64_t table_size = 0;    // maglev: prime M; 0 = smallest prime > 100 * servers
-  double epsilon = 0.25;           // bounded: capacity ceil((1 + eps) m / n), eps > 0
+  std::uint64_t seed = 0;        // hash seed
+  std::uint32_t vnodes = 100;    // ring, bounded: points per unit of weight (V >= 1)
+  std::uint64_t table_size = 0;  // maglev: prime M; 0 = smallest prime > 100 * servers
+  double epsilon = 0.25;         // bounded: capacity ceil((1 + eps) m / n), eps > 0
 };
 
 // Builds a strategy. Throws std::invalid_argument with a message naming the bad parameter
