@@ -42,6 +42,8 @@ class ProbeNode final : public sim::Protocol {
     ctx.storage().put("received", std::to_string(received_));
     ctx.metrics().add("received");
     if (received_ == 1) ctx.metrics().add("first_arrival_local_ns", ctx.now());
+    ctx.metrics().add("last_arrival_local_ns", ctx.now() - last_arrival_);  // telescopes
+    last_arrival_ = ctx.now();
   }
 
  private:
@@ -51,6 +53,34 @@ class ProbeNode final : public sim::Protocol {
   std::uint64_t sent_ = 0;
   std::int64_t received_ = 0;
   sim::Time last_local_ = 0;
+  sim::Time last_arrival_ = 0;
+};
+
+// Samples ctx.truetime() every `every` of local time and records the smallest, largest and
+// summed epsilon (metrics eps_min_ns, eps_max_ns, eps_sum_ns, samples).
+class TrueTimeProbe final : public sim::Protocol {
+ public:
+  explicit TrueTimeProbe(sim::Time every) : every_(every) {}
+  void on_start(sim::Context& ctx) override { ctx.set_timer(every_); }
+  void on_message(sim::Context&, sim::NodeId, const sim::Message&) override {}
+  void on_timer(sim::Context& ctx, sim::TimerId) override {
+    const sim::Time eps = ctx.truetime().epsilon();
+    ctx.metrics().add("samples");
+    ctx.metrics().add("eps_sum_ns", eps);
+    if (eps < min_ || min_ < 0) {
+      ctx.metrics().add("eps_min_ns", (min_ < 0 ? eps : eps - min_));
+      min_ = eps;
+    }
+    if (eps > max_) {
+      ctx.metrics().add("eps_max_ns", eps - max_);
+      max_ = eps;
+    }
+    ctx.set_timer(every_);
+  }
+
+ private:
+  sim::Time every_;
+  sim::Time min_ = -1, max_ = 0;
 };
 
 }  // namespace
@@ -64,7 +94,9 @@ void register_probe(sim::Registry& r) {
            sim::ModelInstance m;
            for (std::int64_t i = 0; i < nodes; ++i)
              m.server_names.push_back("n" + std::to_string(i));
-           m.make_node = [=](sim::NodeId) {
+           const auto tt_every = o.get_time("truetime_every", 0);
+           m.make_node = [=](sim::NodeId) -> std::unique_ptr<sim::Protocol> {
+             if (tt_every > 0) return std::make_unique<TrueTimeProbe>(tt_every);
              return std::make_unique<ProbeNode>(count, static_cast<std::size_t>(bytes), every);
            };
            // membership = true: log every membership call and report it as

@@ -16,6 +16,7 @@ class NodeContext final : public Context {
   TimerId set_timer(Time delay) override { return w_.set_timer(n_.id, delay); }
   void cancel_timer(TimerId id) override { w_.cancel_timer(n_.id, id); }
   Time now() const override { return n_.clock.read(w_.now()); }
+  TimeInterval truetime() override { return w_.truetime(n_); }
   Rng& rng() override { return n_.rng; }
   Storage& storage() override { return storage_; }
   NodeMetrics& metrics() override { return n_.metrics; }

@@ -11,7 +11,16 @@
 namespace distlab::sim::engine {
 
 struct Event {
-  enum class Type : std::uint8_t { deliver, depart, timer, fault, fault_end, restart, resume };
+  enum class Type : std::uint8_t {
+    deliver,
+    depart,
+    timer,
+    fault,
+    fault_end,
+    restart,
+    resume,
+    clock_sync
+  };
   Time t = 0;
   std::uint64_t seq = 0;
   Type type = Type::timer;

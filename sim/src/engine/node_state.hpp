@@ -30,6 +30,9 @@ struct LocalClock {
   Time true_delay(Time local_delay) const {
     return static_cast<Time>(static_cast<double>(local_delay) / (1.0 + ppm * 1e-6));
   }
+  // TrueTime state: the local reading and uncertainty right after the last sync.
+  Time synced_local = 0;
+  Time synced_epsilon = 0;
 };
 
 struct MemStorage final : Storage {
@@ -81,7 +84,9 @@ struct NodeState {
   NodeMetricsMap metrics;
   std::unordered_set<TimerId> timers;  // live timers (membership only, never iterated)
   std::vector<Event> backlog;          // events held while paused, in arrival order
-  Time write_delay = 0;                // handler-scoped: disk time spent in this handler
+  Time write_delay = 0;                // handler-scoped: CPU and disk time spent in this handler
+  Time busy_until = 0;                 // the CPU handles one message at a time ([node])
+  Rng clock_rng;                       // offsets, drifts and sync errors of this node's clock
 };
 
 }  // namespace distlab::sim::engine

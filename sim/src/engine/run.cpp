@@ -40,6 +40,20 @@ void check_names(const Scenario& s, const ModelInstance& m) {
                         fmt::format("model \"{}\" has no notion of membership, so it cannot take "
                                     "join or leave faults (use crash and restart)",
                                     s.model_name));
+    if (f.kind == FaultSpec::Kind::time_master_down)
+      for (const auto& r : f.regions) {
+        bool known = s.network.regions.empty() && r == "lan";
+        std::vector<std::string> names;
+        for (const auto& reg : s.network.regions) {
+          known = known || reg.name == r;
+          names.push_back(reg.name);
+        }
+        if (names.empty()) names.push_back("lan");
+        if (!known)
+          throw ConfigError(
+              f.pos, f.key_path + ".regions",
+              fmt::format("unknown region \"{}\"; regions: {}", r, fmt::join(names, ", ")));
+      }
     for (const auto& n : f.nodes) engine::resolve_nodes(n, m, nodes, f);
     for (const auto& g : f.groups)
       for (const auto& n : g) engine::resolve_nodes(n, m, nodes, f);

@@ -2,6 +2,9 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <optional>
+
 #include "distlab/sim/error.hpp"
 #include "engine/context.hpp"
 #include "engine/names.hpp"
@@ -17,6 +20,8 @@ World::World(const Scenario& s, std::uint64_t seed, ModelInstance model, Recorde
     n->name = std::move(name);
     n->client = client;
     n->rng = Rng(seed, client ? "client" : "node", n->id);
+    n->clock_rng = Rng(seed, "clock", n->id);
+    if (!client) init_clock(*n);
     n->ctx = std::make_unique<NodeContext>(*this, *n);
     nodes_.push_back(std::move(n));
   };
@@ -71,6 +76,62 @@ Time World::latency(NodeId from, NodeId to) const {
   return net.inter_region_latency[a][b];
 }
 
+void World::init_clock(NodeState& n) {
+  const ClockConfig& c = s_.clocks;
+  if (c.offset_max > 0)
+    n.clock.base_local = static_cast<Time>(n.clock_rng.uniform_real(
+        -static_cast<double>(c.offset_max), static_cast<double>(c.offset_max)));
+  if (c.drift_max_ppm > 0)
+    n.clock.ppm = n.clock_rng.uniform_real(-c.drift_max_ppm, c.drift_max_ppm);
+  // Before its first sync the daemon knows only the bound on the initial offset.
+  n.clock.synced_local = n.clock.base_local;
+  n.clock.synced_epsilon = c.offset_max + c.sync_uncertainty;
+}
+
+TimeInterval World::truetime(NodeState& n) {
+  const ClockConfig& c = s_.clocks;
+  const Time t = now();
+  const Time local = n.clock.read(t);
+  const Time since = std::max<Time>(local - n.clock.synced_local, 0);
+  const Time eps = n.clock.synced_epsilon +
+                   static_cast<Time>(static_cast<double>(since) * c.assumed_drift_ppm * 1e-6);
+  const TimeInterval tt{local - eps, local + eps};
+  if (t < tt.earliest || t > tt.latest) {  // the assumption broke: true time is outside
+    n.metrics.add("truetime_violations", 1);
+    rec_.count("truetime.violations");
+  }
+  return tt;
+}
+
+void World::sync_clock(NodeState& n) {
+  const ClockConfig& c = s_.clocks;
+  const Time t = now();
+  // The masters of the node's region, or else the nearest region whose masters are up, at the
+  // extra uncertainty of the one-way trip there.
+  const std::size_t r = region_of_[n.id];
+  std::optional<Time> extra;
+  if (!master_down_[r]) {
+    extra = 0;
+  } else if (s_.network.topology == NetworkConfig::Topology::regions) {
+    for (std::size_t o = 0; o < s_.network.regions.size(); ++o)
+      if (!master_down_[o] && (!extra || s_.network.inter_region_latency[r][o] < *extra))
+        extra = s_.network.inter_region_latency[r][o];
+  }
+  if (extra) {
+    const Time u = c.sync_uncertainty + *extra;
+    const auto err = static_cast<Time>(
+        n.clock_rng.uniform_real(-static_cast<double>(u), static_cast<double>(u)));
+    n.clock.rebase(t);
+    n.clock.base_local = t + err;
+    n.clock.synced_local = n.clock.base_local;
+    n.clock.synced_epsilon = u;
+    rec_.count("clock.syncs");
+  } else {
+    rec_.count("clock.syncs_failed");
+  }
+  schedule(Event::Type::clock_sync, t + n.clock.true_delay(c.sync_interval), n.id);
+}
+
 void World::schedule(Event::Type type, Time t, NodeId node, std::uint64_t a) {
   Event e;
   e.type = type;
@@ -112,6 +173,18 @@ void World::start() {
     }
   }
   if (model_.on_membership) membership_changed(0);
+  master_down_.assign(std::max<std::size_t>(s_.network.regions.size(), 1), false);
+  if (s_.clocks.sync)
+    for (NodeId id : server_ids_) {
+      // Each daemon polls at its own phase, so the sawtooths are not in step.
+      // The daemon was running before the run began: its last sync was a poll interval before
+      // the first one here, so epsilon is on its sawtooth from time 0.
+      NodeState& n = *nodes_[id];
+      const auto phase = static_cast<Time>(
+          n.clock_rng.uniform_real(0, static_cast<double>(s_.clocks.sync_interval)));
+      n.clock.synced_local = n.clock.base_local - (s_.clocks.sync_interval - phase);
+      schedule(Event::Type::clock_sync, phase, id);
+    }
   for (auto& n : nodes_) {
     if (!n->proto) continue;
     started_[n->id] = true;
@@ -127,9 +200,9 @@ void World::membership_changed(Time t) {
   model_.on_membership(members, t);
 }
 
-void World::run_handler(NodeId id, const std::function<void(Protocol&, Context&)>& f) {
+void World::run_handler(NodeId id, const std::function<void(Protocol&, Context&)>& f, Time cpu) {
   NodeState& n = *nodes_[id];
-  n.write_delay = 0;
+  n.write_delay = cpu;  // what the handler sends leaves after its CPU time (and disk writes)
   current_ = id;
   f(*n.proto, *n.ctx);
   current_ = kNoNode;
@@ -187,6 +260,9 @@ void World::dispatch(Event& e) {
       if (n.proto) run_handler(n.id, [](Protocol& p, Context& c) { p.on_recover(c); });
       return;
     }
+    case Event::Type::clock_sync:
+      sync_clock(*nodes_[e.node]);
+      return;
     case Event::Type::resume: {
       NodeState& n = *nodes_[e.node];
       if (n.status != NodeState::Status::paused) return;
@@ -213,11 +289,19 @@ void World::deliver(Event& e) {
                        to.status == NodeState::Status::down ? "receiver down" : "partition");
     return;
   }
+  const Time cpu = to.client ? 0 : s_.node.cpu_per_message;
+  if (cpu > 0 && to.busy_until > now()) {  // the CPU is busy: wait in line (FIFO by sequence)
+    e.t = to.busy_until;
+    q_.push(std::move(e));
+    return;
+  }
   ++to.counters.delivered;
   rec_.trace_message("deliver", now(), from.name, to.name, e.msg, e.a);
   const NodeId src = e.from;
   const Message& msg = e.msg;
-  run_handler(to.id, [src, &msg](Protocol& p, Context& c) { p.on_message(c, src, msg); });
+  to.busy_until = now() + cpu;
+  run_handler(
+      to.id, [src, &msg](Protocol& p, Context& c) { p.on_message(c, src, msg); }, cpu);
 }
 
 TimerId World::set_timer(NodeId node, Time delay_local) {
@@ -361,8 +445,9 @@ void World::apply_fault(std::size_t index, bool end) {
     for (NodeId id = 0; id < nodes_.size(); ++id)
       if (fault_members_[index][id]) f(*nodes_[id]);
   };
-  const char* kind_name[] = {"crash",     "restart", "pause",      "partition",   "heal", "loss",
-                             "duplicate", "delay",   "clock_step", "clock_drift", "join", "leave"};
+  const char* kind_name[] = {
+      "crash", "restart",    "pause",       "partition",        "heal", "loss", "duplicate",
+      "delay", "clock_step", "clock_drift", "time_master_down", "join", "leave"};
   rec_.count(fmt::format("fault.{}{}", kind_name[static_cast<int>(spec.kind)], end ? ".end" : ""));
   rec_.trace_node(end ? "fault_end" : "fault", t, "faults", kind_name[static_cast<int>(spec.kind)]);
   auto stop = [&](NodeState& n) {
@@ -450,6 +535,17 @@ void World::apply_fault(std::size_t index, bool end) {
         n.clock.ppm = spec.drift_ppm;
       });
       return;
+    case K::time_master_down: {
+      for (std::size_t r = 0; r < master_down_.size(); ++r) {
+        bool named = spec.regions.empty();
+        for (const auto& name : spec.regions)
+          named = named || name == (s_.network.regions.empty() ? std::string("lan")
+                                                               : s_.network.regions[r].name);
+        if (named) master_down_[r] = !end;
+      }
+      if (!end && spec.until != kNever) schedule(Event::Type::fault_end, spec.until, 0, index);
+      return;
+    }
   }
 }
 

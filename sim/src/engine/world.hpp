@@ -62,6 +62,12 @@ class World {
   std::uint64_t seed() const { return seed_; }
   const std::string& region_of(NodeId id) const;
   std::size_t region_index(NodeId id) const { return region_of_[id]; }
+  // TrueTime for a node's handler (counts an interval that misses the true time).
+  TimeInterval truetime(NodeState& n);
+  Time disk_write_cost(std::size_t bytes) const {
+    return s_.node.disk_write_latency +
+           static_cast<Time>(static_cast<double>(bytes) * 1e9 / s_.node.disk_write_bytes_per_s);
+  }
   // Textbook network: one-way latency between two nodes.
   Time latency(NodeId from, NodeId to) const;
 
@@ -75,7 +81,9 @@ class World {
   void finish_send(NodeId from, NodeId to, Message msg, std::uint64_t trace_id, Time when);
   bool blocked(NodeId from, NodeId to) const;
   Time message_delay(NodeId from, NodeId to, Rng& rng) const;
-  void run_handler(NodeId id, const std::function<void(Protocol&, Context&)>& f);
+  void run_handler(NodeId id, const std::function<void(Protocol&, Context&)>& f, Time cpu = 0);
+  void init_clock(NodeState& n);
+  void sync_clock(NodeState& n);
   void apply_fault(std::size_t index, bool end);
 
   const Scenario& s_;
@@ -102,6 +110,7 @@ class World {
   std::vector<bool> active_;
   std::vector<std::vector<std::uint8_t>> fault_members_;  // per fault: node -> group (0 = none)
   // Membership (join/leave faults): which servers are members; which have ever started.
+  std::vector<bool> master_down_;  // per region: its time masters do not answer syncs
   std::vector<bool> member_;
   std::vector<bool> started_;
   void membership_changed(Time t);

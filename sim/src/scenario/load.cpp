@@ -195,9 +195,9 @@ FaultSpec load_fault(Options& f) {
   FaultSpec s;
   s.key_path = f.path();
   s.pos = f.pos("kind");
-  const auto kind =
-      f.get_choice("kind", {"crash", "restart", "pause", "partition", "heal", "loss", "duplicate",
-                            "delay", "clock_step", "clock_drift", "join", "leave"});
+  const auto kind = f.get_choice(
+      "kind", {"crash", "restart", "pause", "partition", "heal", "loss", "duplicate", "delay",
+               "clock_step", "clock_drift", "time_master_down", "join", "leave"});
   using K = FaultSpec::Kind;
   static const std::map<std::string, K> kinds = {{"crash", K::crash},
                                                  {"restart", K::restart},
@@ -209,6 +209,7 @@ FaultSpec load_fault(Options& f) {
                                                  {"delay", K::delay},
                                                  {"clock_step", K::clock_step},
                                                  {"clock_drift", K::clock_drift},
+                                                 {"time_master_down", K::time_master_down},
                                                  {"join", K::join},
                                                  {"leave", K::leave}};
   s.kind = kinds.at(kind);
@@ -321,9 +322,41 @@ FaultSpec load_fault(Options& f) {
       s.drift_ppm = f.get_double("ppm");
       if (!(s.drift_ppm > -1e6 && s.drift_ppm < 1e6)) f.fail("ppm", "must be between -1e6 and 1e6");
       break;
+    case K::time_master_down:
+      s.regions = f.get_strings("regions");  // checked against the network when the run starts
+      window("until");
+      break;
   }
   f.finish();
   return s;
+}
+
+void load_clocks(Options& o, ClockConfig& c) {
+  c.offset_max = o.get_time("offset_max", 0);
+  c.drift_max_ppm = o.get_double("drift_max_ppm", 0);
+  if (!(c.drift_max_ppm >= 0 && c.drift_max_ppm < 1e5))
+    o.fail("drift_max_ppm", "must be between 0 and 100000");
+  c.sync = o.get_bool("sync", false);
+  c.sync_interval = o.get_time("sync_interval", c.sync_interval, true);
+  c.sync_uncertainty = o.get_time("sync_uncertainty", c.sync_uncertainty);
+  c.assumed_drift_ppm = o.get_double("assumed_drift_ppm", c.assumed_drift_ppm);
+  if (!(c.assumed_drift_ppm >= 0 && c.assumed_drift_ppm < 1e5))
+    o.fail("assumed_drift_ppm", "must be between 0 and 100000");
+  if (c.offset_max > sec(3600)) o.fail(time_key(o, "offset_max"), "must be at most an hour");
+  o.finish();
+}
+
+void load_node_costs(Options& o, NodeCostConfig& c) {
+  c.cpu_per_message = o.get_time("cpu_per_message", 0);
+  c.disk_write_latency = o.get_time("disk_write_latency", c.disk_write_latency);
+  if (auto bw = o.get_bandwidth("disk_write_bandwidth")) {
+    if (!(*bw > 0)) o.fail("disk_write_bandwidth_gbps", "must be > 0");
+    c.disk_write_bytes_per_s = *bw / 8;
+  }
+  if (c.cpu_per_message > sec(10)) o.fail(time_key(o, "cpu_per_message"), "must be at most 10 s");
+  if (c.disk_write_latency > sec(10))
+    o.fail(time_key(o, "disk_write_latency"), "must be at most 10 s");
+  o.finish();
 }
 
 WorkloadConfig load_workload(Options& w, Time duration, const NetworkConfig& net) {
@@ -442,6 +475,8 @@ Scenario load(const std::string& text, const std::string& file,
     sc->finish();
   }
   if (auto n = top.table("network")) load_network(*n, s.network);
+  if (auto c = top.table("clocks")) load_clocks(*c, s.clocks);
+  if (auto n = top.table("node")) load_node_costs(*n, s.node);
   {
     auto m = top.table("model");
     if (!m) top.fail("model", "required table [model] is missing (name = \"...\")");

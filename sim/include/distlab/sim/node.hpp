@@ -38,6 +38,17 @@ class NodeMetrics {
   virtual void add(std::string_view name, std::int64_t delta = 1) = 0;
 };
 
+// TrueTime's answer (Spanner, OSDI 2012): an interval that contains the true time as long as
+// the clock drifts no faster than assumed. TT.after(t) is earliest > t, TT.before(t) is
+// latest < t.
+struct TimeInterval {
+  Time earliest = 0;
+  Time latest = 0;
+  Time epsilon() const { return (latest - earliest) / 2; }
+  bool after(Time t) const { return earliest > t; }
+  bool before(Time t) const { return latest < t; }
+};
+
 class Context {
  public:
   virtual ~Context() = default;
@@ -55,6 +66,9 @@ class Context {
 
   // This node's local clock: offset and drift from true simulated time (see clock faults).
   virtual Time now() const = 0;
+  // TrueTime: now() +- epsilon, where epsilon is the sync uncertainty plus the assumed drift
+  // times the local time since the last sync with the time masters ([clocks] in the scenario).
+  virtual TimeInterval truetime() = 0;
   // This node's random stream, derived from (seed, "node", id); restarts continue the stream.
   virtual Rng& rng() = 0;
   virtual Storage& storage() = 0;

@@ -23,6 +23,8 @@ class Rng {
   std::uint64_t uniform(std::uint64_t n);
   // Uniform double in [0, 1) with 53 random bits.
   double uniform01();
+  // Uniform double in [lo, hi).
+  double uniform_real(double lo, double hi) { return lo + (hi - lo) * uniform01(); }
   // True with probability p.
   bool bernoulli(double p) { return p > 0 && (p >= 1 || uniform01() < p); }
   // Exponential with the given mean (inverse transform).

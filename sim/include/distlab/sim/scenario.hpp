@@ -48,6 +48,7 @@ struct FaultSpec {
     delay,
     clock_step,
     clock_drift,
+    time_master_down,  // the time masters of some regions stop answering clock syncs
     join,  // a server becomes a member (starts, or restarts after a leave); model decides what
     leave  // membership means (see ModelInstance::on_membership); a leaving server then stops
   };
@@ -68,6 +69,29 @@ struct FaultSpec {
   Time delay_a = 0, delay_b = 0;  // constant: a; uniform: [a, b]; exponential: mean a
   Time clock_step = 0;
   double drift_ppm = 0;
+  std::vector<std::string> regions;  // time_master_down: region names; empty = all
+};
+
+// [clocks]: every server's local clock (clients keep true time). A clock has an offset and a
+// drift rate; with sync, a daemon polls the time masters every sync_interval and resets the
+// clock to the master's time, off by at most sync_uncertainty (the communication delay it
+// cannot see). TrueTime (ctx.truetime()) is an interval around the local clock whose half
+// width is sync_uncertainty + assumed_drift x local time since the last sync: with Spanner's
+// 30 s polls, 200 ppm and 1 ms it runs the paper's 1 to 7 ms sawtooth.
+struct ClockConfig {
+  Time offset_max = 0;       // initial offsets uniform in [-max, max]
+  double drift_max_ppm = 0;  // each server's drift uniform in [-max, max] ppm
+  bool sync = false;
+  Time sync_interval = sec(30);
+  Time sync_uncertainty = ms(1);
+  double assumed_drift_ppm = 200;  // what TrueTime assumes; a clock drifting faster breaks it
+};
+
+// [node]: what handling a message and writing to storage cost a server.
+struct NodeCostConfig {
+  Time cpu_per_message = 0;          // a server handles one message at a time, for this long
+  Time disk_write_latency = us(20);  // per synced storage write (a datacenter NVMe SSD)
+  double disk_write_bytes_per_s = 2e9;
 };
 
 struct RetryConfig {
@@ -130,6 +154,8 @@ struct Scenario {
   Time drain = sec(1);   // after duration: no new ops, in-flight ones may finish
   Time bucket = sec(1);  // time-series bucket
   NetworkConfig network;
+  ClockConfig clocks;
+  NodeCostConfig node;
   std::string model_name;
   std::shared_ptr<Options> model_options;  // the [model] table, read by the model's factory
   std::vector<WorkloadConfig> workloads;

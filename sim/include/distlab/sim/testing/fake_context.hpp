@@ -30,6 +30,7 @@ class FakeContext final : public Context {
   std::map<std::string, std::int64_t> counters;
   std::vector<std::string> logs;
   Time clock = 0;
+  Time epsilon = 0;  // truetime() is clock +- epsilon
 
   // The messages of type T sent so far, with their destinations.
   template <class T>
@@ -51,6 +52,7 @@ class FakeContext final : public Context {
   }
   void cancel_timer(TimerId id) override { timers.erase(id); }
   Time now() const override { return clock; }
+  TimeInterval truetime() override { return {clock - epsilon, clock + epsilon}; }
   Rng& rng() override { return rng_; }
   Storage& storage() override { return storage_; }
   NodeMetrics& metrics() override { return metrics_; }
