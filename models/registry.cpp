@@ -6,6 +6,7 @@
 #include "demo/demo.hpp"
 #include "hashring/hashring.hpp"
 #include "kv/kv.hpp"
+#include "paxos/paxos.hpp"
 
 namespace distlab::models {
 
@@ -18,6 +19,10 @@ void register_builtin(sim::Registry& r) {
          "consistent hashing: placement strategies behind a sharded cache cluster",
          {"ring", "jump", "rendezvous", "maglev", "bounded", "modn"},
          hashring::build});
+  r.add({"paxos",
+         "Multi-Paxos replicated log with a key/value store, leader leases",
+         {"multi-paxos", "no-adopt", "not-durable"},
+         paxos::build});
   r.add({"demo",
          "tiny models that measure the simulator: ping-pong pairs, heartbeats at scale",
          {"pingpong", "heartbeat"},

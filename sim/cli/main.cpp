@@ -20,6 +20,7 @@
 #include "models/registry.hpp"
 #include "plugins.hpp"
 #include "progress.hpp"
+#include "swarm.hpp"
 
 namespace fs = std::filesystem;
 using namespace distlab;
@@ -163,6 +164,24 @@ int main(int argc, char** argv) {
       ->allow_extra_args(false);
   list->add_option("--dir", dir, "where to look for scenario files")->capture_default_str();
 
+  auto* swarm = app.add_subcommand(
+      "swarm", "run a scenario over many seeds in parallel and report the seeds whose checks fail");
+  cli::SwarmOptions so;
+  swarm->add_option("scenario", so.file, "scenario file (TOML), usually with a [swarm] table")
+      ->required()
+      ->check(CLI::ExistingFile);
+  swarm->add_option("--seeds", so.seeds, "how many seeds")
+      ->capture_default_str()
+      ->check(CLI::Range(1u, 1'000'000u));
+  swarm->add_option("--first-seed", so.first_seed, "the first seed")->capture_default_str();
+  swarm->add_option("--jobs", so.jobs, "parallel runs (default: one per core)");
+  swarm->add_option("--set", so.sets, "override a scenario key")->type_name("KEY=VALUE");
+  swarm->add_flag("--expect-violation", so.expect_violation,
+                  "succeed only if some seed fails its checks (for a deliberately broken model)");
+  swarm->add_option("--plugin", plugins, "load models from a shared library")
+      ->type_name("LIB.so")
+      ->allow_extra_args(false);
+
   try {
     app.parse(static_cast<int>(rest.size()), rest.data());
   } catch (const CLI::ParseError& e) {
@@ -177,6 +196,7 @@ int main(int argc, char** argv) {
       return cmd_run(file, s, sets, out, trace, quiet, simgrid_args);
     }
     if (*validate) return cmd_validate(vfiles, vsets);
+    if (*swarm) return cli::run_swarm(so);
     if (*list) return cmd_list(dir);
   } catch (const sim::ConfigError& e) {
     return report(e);

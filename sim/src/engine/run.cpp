@@ -8,6 +8,7 @@
 #include "distlab/sim/model.hpp"
 #include "engine/names.hpp"
 #include "engine/simgrid_driver.hpp"
+#include "engine/swarm.hpp"
 #include "engine/world.hpp"
 #include "output/results.hpp"
 
@@ -90,9 +91,12 @@ struct OutDirGuard {
 
 void validate_scenario(const Scenario& s) { check_names(s, build_model(s, s.seed)); }
 
-RunResult run_scenario(const Scenario& s, const RunOptions& opt) {
-  const std::uint64_t seed = opt.seed.value_or(s.seed);
-  ModelInstance model = build_model(s, seed);
+RunResult run_scenario(const Scenario& file_scenario, const RunOptions& opt) {
+  const std::uint64_t seed = opt.seed.value_or(file_scenario.seed);
+  ModelInstance model = build_model(file_scenario, seed);
+  // [swarm]: this seed's random faults join the file's.
+  Scenario s = file_scenario;
+  for (auto& f : engine::swarm_faults(s, model, seed)) s.faults.push_back(std::move(f));
   check_names(s, model);
   if (opt.trace && opt.out_dir.empty())
     throw ConfigError(SourcePos{}, "--trace", "--trace needs --out DIR to write the trace into");

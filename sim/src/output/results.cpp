@@ -7,6 +7,7 @@
 
 #include "distlab/sim/histogram.hpp"
 #include "distlab/sim/version.hpp"
+#include "engine/swarm.hpp"
 #include "output/expect.hpp"
 
 namespace distlab::sim::engine {
@@ -145,12 +146,17 @@ RunOutputs make_outputs(World& w, const Scenario& s, std::uint64_t seed) {
     if (r.violation) check_line += "\n" + r.describe_violation();
   }
   j["checks"] = checks;
+  json swarm = json::array();
+  for (const FaultSpec& f : s.faults)
+    if (f.key_path.rfind("swarm fault", 0) == 0) swarm.push_back(describe_fault(f));
+  if (s.swarm.enabled) j["swarm_faults"] = swarm;
   j["sim"] = {{"events", w.events()}, {"end_s", to_seconds(s.duration + s.drain)}};
   std::string model_summary;
   if (w.model().report) {
     const ModelInstance::Report r = w.model().report();
     j["model"] = r.json.empty() ? json::object() : json::parse(r.json);
     model_summary = r.summary;
+    out.checks_passed = out.checks_passed && r.passed;
   }
   const ExpectOutcome expect = evaluate_expectations(s, j);
   if (!s.expectations.empty()) j["expectations"] = expect.json;
@@ -187,6 +193,10 @@ RunOutputs make_outputs(World& w, const Scenario& s, std::uint64_t seed) {
     sum += "  counters   ";
     for (const auto& [k, v] : w.recorder().counters()) sum += fmt::format(" {}={}", k, v);
     sum += "\n";
+  }
+  if (s.swarm.enabled) {
+    sum += fmt::format("  swarm       {} random faults from seed {}\n", swarm.size(), seed);
+    for (const auto& d : swarm) sum += fmt::format("              {}\n", d.get<std::string>());
   }
   sum += fmt::format("  linearizability: {}\n", check_line);
   sum += model_summary;

@@ -346,6 +346,36 @@ void load_clocks(Options& o, ClockConfig& c) {
   o.finish();
 }
 
+void load_swarm(Options& o, SwarmConfig& c, Time duration) {
+  c.enabled = true;
+  c.pos = o.pos("faults");
+  c.faults = static_cast<std::uint32_t>(o.get_int_in("faults", 0, 10'000, c.faults));
+  if (o.has("kinds")) {
+    c.kinds = o.get_strings("kinds");
+    static const std::vector<std::string> known = {
+        "crash", "partition", "pause", "loss", "duplicate", "delay", "clock_step", "clock_drift"};
+    if (c.kinds.empty()) o.fail("kinds", "give at least one kind of fault");
+    for (const auto& k : c.kinds)
+      if (std::find(known.begin(), known.end(), k) == known.end())
+        o.fail("kinds", fmt::format("unknown fault kind \"{}\" for a swarm; kinds: {}", k,
+                                    fmt::join(known, ", ")));
+  }
+  c.start = o.get_time("start", duration / 10);
+  c.end = o.get_time("end", duration * 7 / 10);
+  if (c.end <= c.start)
+    o.fail(time_key(o, "end"), fmt::format("must be later than {}", time_key(o, "start")));
+  if (c.end > duration) o.fail(time_key(o, "end"), "must be within the run (duration_s)");
+  c.length_max = o.get_time("length_max", c.length_max, true);
+  c.loss_max = o.get_double("loss_max", c.loss_max);
+  if (!(c.loss_max > 0 && c.loss_max <= 1)) o.fail("loss_max", "must be in (0, 1]");
+  c.delay_mean_max = o.get_time("delay_mean_max", c.delay_mean_max, true);
+  c.drift_max_ppm = o.get_double("drift_max_ppm", c.drift_max_ppm);
+  if (!(c.drift_max_ppm > 0 && c.drift_max_ppm < 1e5))
+    o.fail("drift_max_ppm", "must be in (0, 100000)");
+  c.step_max = o.get_time("step_max", c.step_max, true);
+  o.finish();
+}
+
 void load_node_costs(Options& o, NodeCostConfig& c) {
   c.cpu_per_message = o.get_time("cpu_per_message", 0);
   c.disk_write_latency = o.get_time("disk_write_latency", c.disk_write_latency);
@@ -490,6 +520,7 @@ Scenario load(const std::string& text, const std::string& file,
     s.check.linearizable = c->get_bool("linearizable", false);
     c->finish();
   }
+  if (auto w = top.table("swarm")) load_swarm(*w, s.swarm, s.duration);
   for (auto& e : top.tables("expect")) s.expectations.push_back(load_expectation(e));
   top.finish();
   return s;

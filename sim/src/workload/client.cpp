@@ -39,6 +39,7 @@ class Client final : public Protocol {
     switch (r->status) {
       case ClientReply::Status::ok:
         breaker_.record(true, w_.now());
+        last_ok_ = from;
         finish(ctx, it, Outcome::ok, r->value);
         return;
       case ClientReply::Status::redirect:
@@ -136,7 +137,12 @@ class Client final : public Protocol {
       finish(ctx, it, Outcome::fail, 0);
       return;
     }
-    transmit(ctx, it->second, w_.model().route ? w_.model().route(req, kNoNode, ctx.rng()) : 0);
+    NodeId to = 0;
+    if (w_.model().sticky_clients && last_ok_ != kNoNode)
+      to = last_ok_;
+    else if (w_.model().route)
+      to = w_.model().route(req, kNoNode, ctx.rng());
+    transmit(ctx, it->second, to);
   }
 
   void transmit(Context& ctx, Op& op, NodeId to) {
@@ -190,6 +196,7 @@ class Client final : public Protocol {
   std::shared_ptr<const ZipfTable> keys_;
   CircuitBreaker breaker_;
   OpMap ops_;
+  NodeId last_ok_ = kNoNode;  // sticky_clients: the server that answered last
   std::map<TimerId, std::pair<Purpose, std::uint64_t>> timers_;
 };
 

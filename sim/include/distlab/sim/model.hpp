@@ -26,6 +26,10 @@ struct ModelInstance {
   // The server a client sends `req` to on its first attempt; `last` is the server that timed
   // out or failed before (or kNoNode). Default: server 0.
   std::function<NodeId(const ClientRequest& req, NodeId last, Rng& rng)> route;
+  // Clients remember the server that answered their last operation and send the next one
+  // there first (a leader cache, as Paxos and Raft clients keep); route() is then asked only
+  // for a client's first operation and for retries.
+  bool sticky_clients = false;
 
   // Optional: membership. Scenario faults `join` and `leave` change which servers are members
   // (a server whose first join/leave event is a join starts outside and is started when it
@@ -41,6 +45,7 @@ struct ModelInstance {
   struct Report {
     std::string json;
     std::string summary;
+    bool passed = true;  // false: the model's own checker found a violation (exit code 1)
   };
   std::function<Report()> report;
 };

@@ -129,6 +129,22 @@ struct WorkloadConfig {
   std::optional<std::string> region;  // place this workload's clients in a region
 };
 
+// [swarm]: random faults drawn from the run's seed (swarm testing: Groce et al., ISSTA 2012).
+// Every seed gets its own fault schedule, added to the [[fault]]s of the file; `distlab swarm`
+// runs many seeds and reports those whose checkers fail.
+struct SwarmConfig {
+  bool enabled = false;
+  std::uint32_t faults = 5;
+  std::vector<std::string> kinds = {"crash", "partition", "pause", "loss", "duplicate", "delay"};
+  Time start = 0, end = 0;       // faults start in [start, end); default 10% to 70% of the run
+  Time length_max = sec(2);      // each fault lasts up to this long
+  double loss_max = 0.2;         // loss and duplicate probabilities up to this
+  Time delay_mean_max = ms(20);  // exponential delays with a mean up to this
+  double drift_max_ppm = 1000;   // clock_drift faults up to this (either sign)
+  Time step_max = ms(100);       // clock_step faults up to this (either sign)
+  SourcePos pos;
+};
+
 struct CheckConfig {
   bool linearizable = false;
 };
@@ -161,6 +177,7 @@ struct Scenario {
   std::vector<WorkloadConfig> workloads;
   std::vector<FaultSpec> faults;
   CheckConfig check;
+  SwarmConfig swarm;
   std::vector<Expectation> expectations;
 };
 
