@@ -52,7 +52,12 @@ class Lru {
 struct Job {
   sim::NodeId client;
   sim::ClientRequest req;
+  sim::Time sent = 0;  // to the store (local time)
 };
+
+// A request the store never answers (a lost message, a crashed store) is forgotten after this:
+// its client has long timed out.
+constexpr sim::Time kPendingFor = sim::sec(1);
 
 class CacheServer final : public sim::Protocol {
  public:
@@ -70,7 +75,15 @@ class CacheServer final : public sim::Protocol {
     if (const auto* rep = msg.get<StoreReply>()) return on_store_reply(ctx, *rep);
   }
 
+  void on_start(sim::Context& ctx) override { sweep_ = ctx.set_timer(kPendingFor); }
+
   void on_timer(sim::Context& ctx, sim::TimerId id) override {
+    if (id == sweep_) {
+      std::erase_if(pending_,
+                    [&](const auto& p) { return ctx.now() - p.second.sent > kPendingFor; });
+      sweep_ = ctx.set_timer(kPendingFor);
+      return;
+    }
     if (auto job = queue_.done(ctx, id)) serve(ctx, *job);
   }
 
@@ -79,16 +92,17 @@ class CacheServer final : public sim::Protocol {
     const sim::ClientRequest& req = job.req;
     if (req.kind == sim::OpKind::read) {
       if (const Cached* c = cache_.get(req.key)) {
-        dir_->lookup(ctx.self(), true, ctx.now());
+        dir_->lookup(ctx.self(), true);
         ctx.metrics().add("hits");
         sim::ClientReply r{req.op_id, sim::ClientReply::Status::ok, c->value, 0, c->value_bytes};
         ctx.send(job.client, sim::Message::of(r));
         return;
       }
-      dir_->lookup(ctx.self(), false, ctx.now());
+      dir_->lookup(ctx.self(), false);
       ctx.metrics().add("misses");
     }
     pending_[req.op_id] = job;
+    pending_[req.op_id].sent = ctx.now();
     StoreRequest s{req.op_id, req.kind == sim::OpKind::write, req.key, req.value, req.value_bytes};
     ctx.send(store_, sim::Message::of(s));
   }
@@ -112,6 +126,7 @@ class CacheServer final : public sim::Protocol {
   ServiceQueue<Job> queue_;
   std::shared_ptr<Directory> dir_;
   std::map<std::uint64_t, Job> pending_;  // op id -> waiting for the store
+  sim::TimerId sweep_ = 0;
 };
 
 }  // namespace

@@ -3,11 +3,21 @@
 // as memcached clients do); a client whose request timed out retries against the store.
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <cmath>
 #include <stdexcept>
 
 #include "hashring.hpp"
 
 namespace distlab::models::hashring {
+namespace {
+// The key a duration was written with (bucket_s, bucket_ms, ...), for error messages.
+std::string time_key_of(const sim::Options& o, const std::string& stem) {
+  for (const char* u : {"_s", "_ms", "_us", "_ns"})
+    if (o.has(stem + u)) return stem + u;
+  return stem + "_s";
+}
+}  // namespace
 
 sim::ModelInstance build(sim::Options& o) {
   ClusterConfig c;
@@ -22,19 +32,27 @@ sim::ModelInstance build(sim::Options& o) {
   // Every strategy's keys are read (and checked) whatever the variant, so --set
   // model.variant=... can switch strategies on the same file; each uses what applies to it.
   pc.vnodes = static_cast<std::uint32_t>(o.get_int_in("vnodes", 1, 100'000, 100));
-  const auto tsize = o.get_int_in("table_size", 0, 1'000'000'007, 0);
+  constexpr std::uint64_t kPointsMax = 1u << 25;                 // 32M ring points, 512 MiB
+  const auto tsize = o.get_int_in("table_size", 0, 1 << 24, 0);  // 16M entries, 64 MiB
   if (tsize != 0 && !is_prime(static_cast<std::uint64_t>(tsize)))
     o.fail("table_size", fmt::format("must be prime (got {}; the next prime is {})", tsize,
                                      next_prime_above(static_cast<std::uint64_t>(tsize))));
   pc.table_size = tsize ? static_cast<std::uint64_t>(tsize) : next_prime_above(100ull * servers);
   c.maglev_small_table = pc.strategy == "maglev" && pc.table_size <= 100ull * servers;
   pc.epsilon = o.get_double("epsilon", 0.25);
-  if (!(pc.epsilon > 0))
+  if (!(pc.epsilon > 0) || !std::isfinite(pc.epsilon))
     o.fail("epsilon",
            fmt::format("must be > 0 (got {}): capacity is ceil((1 + epsilon) m / n)", pc.epsilon));
-  c.analysis_keys =
-      static_cast<std::uint64_t>(o.get_int_in("analysis_keys", 0, 100'000'000, 100'000));
+  // Memory: 8 bytes of hash and 2 x 4 bytes of owner per key, and for bounded loads an
+  // assignment table of up to 32 bytes per key.
+  c.analysis_keys = static_cast<std::uint64_t>(
+      o.get_int_in("analysis_keys", 0, pc.strategy == "bounded" ? 4'000'000 : 20'000'000, 100'000));
   c.bucket = o.get_time("bucket", sim::sec(1), true);
+  if (o.run_duration() / c.bucket > 100'000)
+    o.fail(time_key_of(o, "bucket"),
+           fmt::format("{:.9g} s of run in {:.9g} s buckets is more than 100,000 buckets of hit "
+                       "ratio; make it larger",
+                       sim::to_seconds(o.run_duration()), sim::to_seconds(c.bucket)));
   const auto capacity = static_cast<std::uint64_t>(o.get_int_in("capacity_keys", 0, INT64_MAX, 0));
   ServiceConfig cache_svc{static_cast<std::uint32_t>(o.get_int_in("cache_workers", 1, 1024, 4)),
                           o.get_time("cache_service", sim::us(2))};
@@ -58,17 +76,27 @@ sim::ModelInstance build(sim::Options& o) {
     }
   }
 
+  double weight_max = 1;
+  for (double w : c.weights) weight_max = std::max(weight_max, w);
+  if (pc.strategy == "ring" || pc.strategy == "bounded") {
+    const double points = static_cast<double>(servers) * pc.vnodes * weight_max;
+    if (points > kPointsMax)
+      o.fail("vnodes", fmt::format("{} servers x {} points x weight {} is {:.3g} ring points; at "
+                                   "most {} fit in memory",
+                                   servers, pc.vnodes, weight_max, points, kPointsMax));
+  }
   std::unique_ptr<Placement> p;
   try {
     p = make_placement(pc);
   } catch (const std::invalid_argument& e) {
     o.fail("variant", e.what());
   }
-  auto dir = std::make_shared<Directory>(c, std::move(p));
+  sim::ModelInstance m;
+  auto dir = std::make_shared<Directory>(c, std::move(p), m.true_clock);
   const auto store = static_cast<sim::NodeId>(servers);
 
-  sim::ModelInstance m;
   m.server_names = c.names;
+  for (std::uint32_t i = 0; i < servers; ++i) m.member_servers.push_back(i);  // not the store
   m.server_names.push_back("store");
   m.roles = {{"store", store}};
   m.make_node = [=](sim::NodeId id) -> std::unique_ptr<sim::Protocol> {
@@ -80,11 +108,8 @@ sim::ModelInstance build(sim::Options& o) {
     const sim::NodeId owner = dir->owner(req.key);
     return owner == sim::kNoNode ? store : owner;
   };
-  m.on_membership = [dir, store](const std::vector<sim::NodeId>& members, sim::Time at) {
-    std::vector<sim::NodeId> caches;
-    for (auto id : members)
-      if (id != store) caches.push_back(id);
-    dir->set_members(caches, at);
+  m.on_membership = [dir](const std::vector<sim::NodeId>& members, sim::Time at) {
+    dir->set_members(members, at);
   };
   m.report = [dir] { return dir->report(); };
   return m;

@@ -6,6 +6,7 @@
 // code only writes measurements here and never reads them back.
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -26,7 +27,8 @@ struct ClusterConfig {
 
 class Directory {
  public:
-  Directory(ClusterConfig c, std::unique_ptr<Placement> p);
+  Directory(ClusterConfig c, std::unique_ptr<Placement> p,
+            std::shared_ptr<sim::ModelInstance::TrueClock> clock);
 
   // Routing: the cache server that owns `key` (kNoNode when there are no members).
   sim::NodeId owner(std::uint64_t key) const;
@@ -36,7 +38,7 @@ class Directory {
 
   // What servers report.
   void request(sim::NodeId server) { ++requests_[server]; }
-  void lookup(sim::NodeId server, bool hit, sim::Time at);
+  void lookup(sim::NodeId server, bool hit);  // bucketed by true simulated time
   void evicted(sim::NodeId) { ++evictions_; }
 
   sim::ModelInstance::Report report() const;
@@ -47,7 +49,8 @@ class Directory {
     bool join = true;
     std::vector<sim::NodeId> servers;
     std::size_t before = 0, after = 0;  // member counts
-    double moved = 0, ideal = 0;
+    std::optional<double> moved;        // none without analysis keys or members before
+    double ideal = 0;
     bool monotone = true;  // keys moved only to joiners / only from leavers
     Balance balance;
   };
@@ -55,11 +58,13 @@ class Directory {
 
   ClusterConfig c_;
   std::unique_ptr<Placement> p_;
+  std::shared_ptr<sim::ModelInstance::TrueClock> clock_;
   std::vector<sim::NodeId> members_;
   std::vector<std::uint64_t> keys_;  // analysis key hashes
   std::vector<ServerId> owners_;     // current owner of each analysis key
   bool started_ = false;
-  Balance initial_;
+  std::optional<Balance> initial_;  // at the first membership with members
+  std::vector<sim::NodeId> initial_members_;
   std::vector<Change> changes_;
   std::vector<std::uint64_t> requests_;
   std::vector<std::uint64_t> hits_, misses_;  // per server

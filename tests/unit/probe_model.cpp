@@ -109,7 +109,7 @@ void register_probe(sim::Registry& r) {
              };
              m.report = [log] {
                return sim::ModelInstance::Report{
-                   fmt::format(R"({{"membership": [{}]}})", fmt::join(*log, ", ")),
+                   fmt::format(R"({{"ok": true, "membership": [{}]}})", fmt::join(*log, ", ")),
                    fmt::format("  probe: {} membership calls\n", log->size())};
              };
            }

@@ -71,8 +71,12 @@ published = 1
 [[expect]]
 metric = "nodes[0].sent"
 at_least = 10
+[[expect]]
+metric = "model.ok"
+at_least = 1
 )"));
   CHECK(r.status == 0);
+  CHECK(r.json()["expectations"][2]["simulated"] == 1);
 }
 
 TEST_CASE("expect: a path that names nothing is an error naming the key and what is there",
@@ -100,4 +104,10 @@ TEST_CASE("expect: an expectation needs a target, and tolerance needs published"
   auto c = run_in_child(
       with_expect("[[expect]]\nmetric = \"network.sent\"\npublished = 1\ntolerance = 0\n"));
   CHECK(c.status == 2);
+  auto d = run_in_child(with_expect("[[expect]]\nmetric = \"network.sent\"\npublished = 0\n"));
+  CHECK(d.status == 2);
+  CHECK_THAT(d.output, Catch::Contains("expect[0].published") && Catch::Contains("relative to 0"));
+  auto e = run_in_child(with_expect("[[expect]]\nmetric = \"network.sent\"\nat_most = nan\n"));
+  CHECK(e.status == 2);
+  CHECK_THAT(e.output, Catch::Contains("expect[0].at_most") && Catch::Contains("finite"));
 }

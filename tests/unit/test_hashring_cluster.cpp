@@ -114,24 +114,80 @@ at_s = 1
         Approx(10.0 / 11).margin(0.01));
 }
 
-TEST_CASE("hashring cluster: a graceful leave loses no request", "[hashring][cluster]") {
-  auto r = run_in_child(cluster("variant = \"maglev\"\nservers = 5", R"(
+TEST_CASE("hashring cluster: a graceful leave drains and loses no request; an abrupt one does",
+          "[hashring][cluster][membership]") {
+  auto run = [](const char* drain) {
+    return run_in_child(cluster("variant = \"maglev\"\nservers = 5",
+                                fmt::format(R"(
 [[fault]]
 kind = "leave"
 node = "cache2"
 at_s = 1
+{}
 )",
-                                "clients = 4\nmix = { read = 0.9, write = 0.1 }\n"
-                                "keys = { count = 100 }\n"));
-  REQUIRE(r.status == 0);
-  const auto j = r.json();
-  CHECK(j["summary"]["fail"] == 0);
-  CHECK(j["summary"]["unknown"] == 0);
-  CHECK(j["counters"].value("client.timeouts", 0) == 0);
-  CHECK(j["model"]["members_at_end"] == 4);
+                                            drain),
+                                "clients = 50\nmix = { read = 0.9, write = 0.1 }\n"
+                                "keys = { count = 1000 }\n"));
+  };
+  // With 50 clients some request is always on its way to cache2: an abrupt leave drops it and
+  // the client times out (its retry then goes to the store).
+  auto graceful = run(""), abrupt = run("drain_s = 0");
+  REQUIRE(graceful.status == 0);
+  REQUIRE(abrupt.status == 0);
+  const auto g = graceful.json(), a = abrupt.json();
+  CHECK(g["summary"]["unknown"] == 0);
+  CHECK(g["summary"]["fail"] == 0);
+  CHECK(g["model"]["members_at_end"] == 4);
+  CHECK(g["counters"].value("client.timeouts", 0) == 0);
+  CHECK(a["counters"].value("client.timeouts", 0) > 0);
 }
 
-TEST_CASE("hashring cluster: without membership changes the cache is linearizable",
+TEST_CASE("hashring cluster: the store takes no part in membership", "[hashring][cluster]") {
+  auto bad = run_in_child(cluster("variant = \"ring\"\nservers = 3",
+                                  "[[fault]]\nkind = \"leave\"\nnode = \"store\"\nat_s = 1\n"));
+  CHECK(bad.status == 2);
+  CHECK_THAT(bad.output,
+             Catch::Contains("fault[0].node") && Catch::Contains("\"store\" does not take part"));
+  // "servers" means the caches for join and leave: the store keeps serving.
+  auto all = run_in_child(cluster("variant = \"ring\"\nservers = 3",
+                                  "[[fault]]\nkind = \"leave\"\nnode = \"servers\"\nat_s = 1\n"));
+  REQUIRE(all.status == 0);
+  const auto j = all.json();
+  CHECK(j["model"]["members_at_end"] == 0);
+  CHECK(j["model"]["changes"][0]["ideal_fraction"] == 1.0);
+  CHECK(j["model"]["changes"][0]["moved_fraction"] == 1.0);
+  CHECK(j["summary"]["unknown"] == 0);  // clients go to the store
+}
+
+TEST_CASE("hashring cluster: without analysis keys nothing is reported as moved",
+          "[hashring][cluster]") {
+  auto r = run_in_child(cluster("variant = \"ring\"\nservers = 3\nanalysis_keys = 0",
+                                "[[fault]]\nkind = \"join\"\nnode = \"cache2\"\nat_s = 1\n"));
+  REQUIRE(r.status == 0);
+  CHECK(r.json()["model"]["changes"][0]["moved_fraction"].is_null());
+}
+
+TEST_CASE("hashring cluster: request load counts members that got no request",
+          "[hashring][cluster]") {
+  auto r = run_in_child(cluster("variant = \"ring\"\nservers = 8", "",
+                                "clients = 1\nmix = { read = 1.0 }\nkeys = { count = 2 }\n"));
+  REQUIRE(r.status == 0);
+  const auto per = r.json()["model"]["requests"]["per_server"];
+  CHECK(per["servers"] == 8);
+  CHECK(per["max_over_mean"].get<double>() >= 4.0 - 1e-9);  // 2 keys on 8 servers: at most 2 busy
+}
+
+TEST_CASE("hashring cluster: hit ratio buckets follow true time even when a clock is stepped",
+          "[hashring][cluster][clocks]") {
+  auto r = run_in_child(cluster("variant = \"ring\"\nservers = 1",
+                                "[[fault]]\nkind = \"clock_step\"\nnode = \"cache0\"\n"
+                                "step_ms = 5000\nat_s = 0.5\n"));
+  REQUIRE(r.status == 0);
+  // Requests for 3 s of true time: 3 one-second buckets (local time would reach 8 s).
+  CHECK(r.json()["model"]["hit_ratio_over_time"].size() == 3);
+}
+
+TEST_CASE("hashring cluster: without faults or membership changes the cache is linearizable",
           "[hashring][cluster][check]") {
   auto r = run_in_child(cluster("variant = \"ring\"\nservers = 3", "[check]\nlinearizable = true\n",
                                 "clients = 4\nmix = { read = 0.7, write = 0.3 }\n"
@@ -172,6 +228,11 @@ TEST_CASE("hashring cluster: bad options are rejected naming the key",
        "unknown server"},
       {"variant = \"ring\"\nweights = { cache1 = 0 }", "model.weights.cache1", "> 0"},
       {"variant = \"ring\"\nvnode = 10", "model.vnode", "unknown key"},
+      {"variant = \"ring\"\nservers = 10000\nvnodes = 100000", "model.vnodes", "fit in memory"},
+      {"variant = \"bounded\"\nepsilon = inf", "model.epsilon", "must be > 0"},
+      {"variant = \"maglev\"\ntable_size = 1000000007", "model.table_size", "between"},
+      {"variant = \"bounded\"\nanalysis_keys = 10000000", "model.analysis_keys", "between"},
+      {"variant = \"ring\"\nbucket_us = 1", "model.bucket_us", "100,000 buckets"},
   };
   for (const auto& c : cases) {
     INFO(c.model);

@@ -69,6 +69,7 @@ TEST_CASE("membership: a server that leaves stops, and rejoins as a recovered no
 kind = "leave"
 node = "n1"
 at_s = 1
+drain_s = 0.5
 [[fault]]
 kind = "join"
 node = "n1"
@@ -112,8 +113,7 @@ at_s = 2
   CHECK(calls[2]["members"] == nlohmann::json({0, 1, 3}));
 }
 
-TEST_CASE("membership: the model's report lands in results.json and the summary",
-          "[engine][membership]") {
+TEST_CASE("membership: the model's report lands in results.json", "[engine][membership]") {
   auto r = run_in_child(probe(""));
   REQUIRE(r.status == 0);
   CHECK(r.json()["model"].contains("membership"));
@@ -146,4 +146,67 @@ at_s = 1
 )"));
   CHECK(r.status == 2);
   CHECK_THAT(r.output, Catch::Contains("fault[0].node") && Catch::Contains("unknown server node"));
+}
+
+TEST_CASE("membership: a server that leaves and rejoins within its drain time keeps running",
+          "[engine][membership]") {
+  auto r = run_in_child(probe(R"(
+[[fault]]
+kind = "leave"
+node = "n1"
+at_s = 1
+[[fault]]
+kind = "join"
+node = "n1"
+at_s = 1.5
+)"));
+  REQUIRE(r.status == 0);
+  const auto j = r.json();
+  CHECK(j["model"]["membership"].size() == 3);
+  CHECK(metric(j, 1, "starts") == 1);
+  CHECK(metric(j, 1, "recovers") == 0);  // never stopped
+}
+
+TEST_CASE("membership: a crash before the join is ignored and the server starts when it joins",
+          "[engine][membership]") {
+  auto r = run_in_child(probe(R"(
+[[fault]]
+kind = "crash"
+node = "n3"
+at_s = 0.5
+[[fault]]
+kind = "join"
+node = "n3"
+at_s = 1
+)"));
+  REQUIRE(r.status == 0);
+  const auto j = r.json();
+  CHECK(j["model"]["membership"].size() == 2);
+  CHECK(metric(j, 3, "starts") == 1);
+  CHECK(metric(j, 3, "recovers") == 0);
+}
+
+TEST_CASE("membership: every server may leave, and a join and a leave at one instant both count",
+          "[engine][membership]") {
+  auto r = run_in_child(probe(R"(
+[[fault]]
+kind = "leave"
+node = "servers"
+at_s = 1
+[[fault]]
+kind = "join"
+node = "n1"
+at_s = 2
+[[fault]]
+kind = "leave"
+node = "n1"
+at_s = 2
+)"));
+  REQUIRE(r.status == 0);
+  const auto j = r.json();
+  const auto& calls = j["model"]["membership"];
+  REQUIRE(calls.size() == 4);
+  CHECK(calls[1]["members"] == nlohmann::json::array());
+  CHECK(calls[2]["members"] == nlohmann::json({1}));
+  CHECK(calls[3]["members"] == nlohmann::json::array());
 }

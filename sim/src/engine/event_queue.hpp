@@ -19,7 +19,8 @@ struct Event {
     fault_end,
     restart,
     resume,
-    clock_sync
+    clock_sync,
+    stop  // a server that left stops, after its drain time
   };
   Time t = 0;
   std::uint64_t seq = 0;

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 
@@ -18,6 +19,7 @@ namespace {
 ModelInstance build_model(const Scenario& s, std::uint64_t seed) {
   Options& mo = *s.model_options;
   mo.set_run_seed(seed);
+  mo.set_run_duration(s.duration + s.drain);
   const ModelFactory* f = registry().find(s.model_name);
   if (!f) {
     std::vector<std::string> names;
@@ -55,7 +57,20 @@ void check_names(const Scenario& s, const ModelInstance& m) {
               f.pos, f.key_path + ".regions",
               fmt::format("unknown region \"{}\"; regions: {}", r, fmt::join(names, ", ")));
       }
-    for (const auto& n : f.nodes) engine::resolve_nodes(n, m, nodes, f);
+    for (const auto& n : f.nodes) {
+      const auto ids = engine::resolve_nodes(n, m, nodes, f);
+      const bool group = n == "servers" || n == "all";  // expands to the members only
+      if ((f.kind == FaultSpec::Kind::join || f.kind == FaultSpec::Kind::leave) && !group &&
+          !m.member_servers.empty())
+        for (NodeId id : ids)
+          if (std::find(m.member_servers.begin(), m.member_servers.end(), id) ==
+              m.member_servers.end())
+            throw ConfigError(f.nodes_pos.line ? f.nodes_pos : f.pos,
+                              f.key_path + "." + f.nodes_key,
+                              fmt::format("\"{}\" does not take part in membership, so it cannot "
+                                          "join or leave (crash and restart it instead)",
+                                          m.server_names[id]));
+    }
     for (const auto& g : f.groups)
       for (const auto& n : g) engine::resolve_nodes(n, m, nodes, f);
   }

@@ -147,6 +147,11 @@ void World::start() {
   // A server whose first join/leave event is a join starts outside the membership.
   member_.assign(nodes_.size(), false);
   started_.assign(nodes_.size(), false);
+  eligible_.assign(nodes_.size(), model_.member_servers.empty());
+  for (NodeId id : model_.member_servers) eligible_[id] = true;
+  for (auto& n : nodes_)
+    if (n->client) eligible_[n->id] = false;
+  model_.true_clock->now = [this] { return now(); };
   for (NodeId id : server_ids_) {
     const FaultSpec* first = nullptr;
     for (std::size_t f = 0; f < s_.faults.size(); ++f) {
@@ -155,7 +160,7 @@ void World::start() {
       if (!fault_members_[f][id]) continue;
       if (!first || spec.at < first->at) first = &spec;
     }
-    member_[id] = !(first && first->kind == FaultSpec::Kind::join);
+    member_[id] = eligible_[id] && !(first && first->kind == FaultSpec::Kind::join);
   }
   std::uint32_t client_no = 0;
   std::size_t next = server_ids_.size();
@@ -166,7 +171,7 @@ void World::start() {
       nodes_[next]->proto = make_client(*this, wl, keys, client_no);
   }
   for (NodeId id : server_ids_) {
-    if (member_[id]) {
+    if (member_[id] || !eligible_[id]) {
       nodes_[id]->proto = model_.make_node(id);
     } else {
       nodes_[id]->status = NodeState::Status::down;  // not started until it joins
@@ -190,6 +195,14 @@ void World::start() {
     started_[n->id] = true;
     run_handler(n->id, [](Protocol& p, Context& c) { p.on_start(c); });
   }
+}
+
+void World::stop_node(NodeState& n) {
+  n.status = NodeState::Status::down;
+  ++n.incarnation;
+  n.proto.reset();
+  n.timers.clear();
+  n.backlog.clear();
 }
 
 void World::membership_changed(Time t) {
@@ -253,11 +266,19 @@ void World::dispatch(Event& e) {
     case Event::Type::restart: {
       NodeState& n = *nodes_[e.node];
       if (n.status != NodeState::Status::down) return;
-      if (!n.client && !member_[n.id]) return;  // not a member (yet, or any more): stays down
+      if (eligible_[n.id] && !member_[n.id]) return;  // not a member (yet, or any more)
       n.status = NodeState::Status::up;
       n.proto = n.client ? nullptr : model_.make_node(n.id);
       rec_.trace_node("restart", now(), n.name);
       if (n.proto) run_handler(n.id, [](Protocol& p, Context& c) { p.on_recover(c); });
+      return;
+    }
+    case Event::Type::stop: {
+      NodeState& n = *nodes_[e.node];
+      if (n.incarnation != e.incarnation || member_[n.id] || n.status == NodeState::Status::down)
+        return;
+      stop_node(n);
+      rec_.trace_node("stopped", now(), n.name);
       return;
     }
     case Event::Type::clock_sync:
@@ -450,29 +471,30 @@ void World::apply_fault(std::size_t index, bool end) {
       "delay", "clock_step", "clock_drift", "time_master_down", "join", "leave"};
   rec_.count(fmt::format("fault.{}{}", kind_name[static_cast<int>(spec.kind)], end ? ".end" : ""));
   rec_.trace_node(end ? "fault_end" : "fault", t, "faults", kind_name[static_cast<int>(spec.kind)]);
-  auto stop = [&](NodeState& n) {
-    n.status = NodeState::Status::down;
-    ++n.incarnation;
-    n.proto.reset();
-    n.timers.clear();
-    n.backlog.clear();
-  };
   switch (spec.kind) {
     case K::crash:
       each_node([&](NodeState& n) {
         if (n.status == NodeState::Status::down) return;
-        stop(n);
+        stop_node(n);
         rec_.trace_node("crash", t, n.name);
         if (spec.restart_at != kNever) schedule(Event::Type::restart, spec.restart_at, n.id);
       });
       return;
     case K::join: {
-      bool changed = false;
+      // Mark, tell the model, then start: as at time 0, the model knows its members before
+      // any of them runs.
+      std::vector<NodeId> joined;
       each_node([&](NodeState& n) {
-        if (member_[n.id]) return;
-        member_[n.id] = changed = true;
+        if (!eligible_[n.id] || member_[n.id]) return;
+        member_[n.id] = true;
+        joined.push_back(n.id);
         rec_.trace_node("join", t, n.name);
-        if (n.status != NodeState::Status::down) return;  // left earlier but never stopped
+      });
+      if (joined.empty()) return;
+      membership_changed(t);
+      for (NodeId id : joined) {
+        NodeState& n = *nodes_[id];
+        if (n.status != NodeState::Status::down) continue;  // left but still draining: goes on
         n.status = NodeState::Status::up;
         n.proto = model_.make_node(n.id);
         const bool first = !started_[n.id];
@@ -483,22 +505,35 @@ void World::apply_fault(std::size_t index, bool end) {
           else
             p.on_recover(c);
         });
-      });
-      if (changed) membership_changed(t);
+      }
       return;
     }
     case K::leave: {
-      bool changed = false;
+      std::vector<NodeId> left;
       each_node([&](NodeState& n) {
-        if (!member_[n.id]) return;
+        if (!eligible_[n.id] || !member_[n.id]) return;
         member_[n.id] = false;
-        changed = true;
+        left.push_back(n.id);
         rec_.trace_node("leave", t, n.name);
       });
-      if (changed) membership_changed(t);
-      each_node([&](NodeState& n) {
-        if (!member_[n.id] && n.status != NodeState::Status::down) stop(n);
-      });
+      if (left.empty()) return;
+      membership_changed(t);
+      // Graceful: clients route elsewhere from now on; the server finishes what it has in
+      // hand for `drain`, then stops.
+      for (NodeId id : left) {
+        NodeState& n = *nodes_[id];
+        if (n.status == NodeState::Status::down) continue;
+        if (spec.drain == 0) {
+          stop_node(n);
+          continue;
+        }
+        Event e;
+        e.type = Event::Type::stop;
+        e.t = t + spec.drain;
+        e.node = id;
+        e.incarnation = n.incarnation;
+        q_.push(std::move(e));
+      }
       return;
     }
     case K::restart:

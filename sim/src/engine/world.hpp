@@ -111,9 +111,11 @@ class World {
   std::vector<std::vector<std::uint8_t>> fault_members_;  // per fault: node -> group (0 = none)
   // Membership (join/leave faults): which servers are members; which have ever started.
   std::vector<bool> master_down_;  // per region: its time masters do not answer syncs
+  std::vector<bool> eligible_;     // takes part in membership (ModelInstance::member_servers)
   std::vector<bool> member_;
   std::vector<bool> started_;
   void membership_changed(Time t);
+  void stop_node(NodeState& n);
 };
 
 }  // namespace distlab::sim::engine

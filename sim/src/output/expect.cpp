@@ -11,8 +11,9 @@ using json = nlohmann::ordered_json;
 // Keys available at `node`, for the error message.
 std::string keys_of(const json& node) {
   if (node.is_array())
-    return fmt::format("an array of {} elements: use [0] to [{}]", node.size(),
-                       node.empty() ? 0 : node.size() - 1);
+    return node.empty() ? std::string("an empty array")
+                        : fmt::format("an array of {} elements: use [0] to [{}]", node.size(),
+                                      node.size() - 1);
   if (!node.is_object()) return "a value, not a table";
   std::string out;
   for (auto it = node.begin(); it != node.end(); ++it) out += (out.empty() ? "" : ", ") + it.key();

@@ -175,9 +175,16 @@ Expectation load_expectation(Options& o) {
   }
   e.label = o.get_string("label", e.metric);
   e.source = o.get_string("source", "");
-  if (o.has("published")) e.published = o.get_double("published");
-  if (o.has("at_most")) e.at_most = o.get_double("at_most");
-  if (o.has("at_least")) e.at_least = o.get_double("at_least");
+  auto finite = [&](const char* key) {
+    const double v = o.get_double(key);
+    if (!std::isfinite(v)) o.fail(key, "must be a finite number");
+    return v;
+  };
+  if (o.has("published")) e.published = finite("published");
+  if (o.has("at_most")) e.at_most = finite("at_most");
+  if (o.has("at_least")) e.at_least = finite("at_least");
+  if (e.published && *e.published == 0)
+    o.fail("published", "a tolerance relative to 0 means nothing; use at_most and at_least");
   if (o.has("tolerance")) {
     if (!e.published) o.fail("tolerance", "tolerance applies to published; give published too");
     e.tolerance = o.get_double("tolerance");
@@ -251,8 +258,11 @@ FaultSpec load_fault(Options& f) {
       break;
     case K::restart:
     case K::join:
+      need_nodes(true);
+      break;
     case K::leave:
       need_nodes(true);
+      s.drain = f.get_time("drain", s.drain);
       break;
     case K::pause:
       need_nodes(true);

@@ -48,6 +48,8 @@ const std::string& Options::path() const { return impl_->path; }
 const std::string& Options::file() const { return impl_->file; }
 std::uint64_t Options::run_seed() const { return impl_->run_seed; }
 void Options::set_run_seed(std::uint64_t seed) { impl_->run_seed = seed; }
+Time Options::run_duration() const { return impl_->run_duration; }
+void Options::set_run_duration(Time d) { impl_->run_duration = d; }
 SourcePos Options::pos(const std::string& key) const {
   return pos_of(*impl_, impl_->tbl->get(key));
 }

@@ -17,6 +17,7 @@ struct Options::Impl {
   std::string path;
   std::set<std::string> used;
   std::uint64_t run_seed = 1;
+  Time run_duration = 0;
   const toml::node* use(const std::string& key);
 };
 

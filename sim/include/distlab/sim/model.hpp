@@ -38,6 +38,16 @@ struct ModelInstance {
   // the true simulated time. Clients learn the change at once, as from a configuration
   // service. A model without this hook rejects join/leave faults.
   std::function<void(const std::vector<NodeId>& members, Time at)> on_membership;
+  // The servers membership applies to (default: all). Others (a backing store, say) start
+  // normally, are never in the member list, and cannot be named by join or leave.
+  std::vector<NodeId> member_servers;
+
+  // True simulated time, for the model's own measurements (an observer outside the nodes; the
+  // nodes' handlers read their drifting ctx.now()). The engine sets `now` before the run.
+  struct TrueClock {
+    std::function<Time()> now = [] { return Time{0}; };
+  };
+  std::shared_ptr<TrueClock> true_clock = std::make_shared<TrueClock>();
 
   // Optional: the model's own measurements, asked for once after the run. `json` is a JSON
   // object written to results.json under "model" (so [[expect]] can name its values, e.g.

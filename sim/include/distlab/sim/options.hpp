@@ -56,6 +56,9 @@ class Options {
   // its options.
   std::uint64_t run_seed() const;
   void set_run_seed(std::uint64_t seed);
+  // The simulated length of the run, drain included (for bounds on per-bucket series).
+  Time run_duration() const;
+  void set_run_duration(Time d);
 
  private:
   std::shared_ptr<Impl> impl_;

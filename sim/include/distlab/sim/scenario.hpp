@@ -70,6 +70,7 @@ struct FaultSpec {
   Time clock_step = 0;
   double drift_ppm = 0;
   std::vector<std::string> regions;  // time_master_down: region names; empty = all
+  Time drain = sec(1);               // leave: the server keeps serving this long, then stops
 };
 
 // [clocks]: every server's local clock (clients keep true time). A clock has an offset and a
