@@ -234,8 +234,10 @@ sim::ModelInstance::Report Directory::report() const {
   if (requests > 0)
     s += fmt::format(
         "  cache       {} requests, hit ratio {:.3f} ({} hits, {} misses, {} evictions); requests "
-        "per server stddev/mean {:.3f}, max/mean {:.3f}\n",
-        requests, ratio(hits, misses), hits, misses, evictions_, rl.stddev_rel, rl.max_over_mean);
+        "per server stddev/mean {:.3f}, max/mean {:.3f} (the {} servers that were members "
+        "throughout)\n",
+        requests, ratio(hits, misses), hits, misses, evictions_, rl.stddev_rel, rl.max_over_mean,
+        load.size());
   return {j.dump(), s};
 }
 
