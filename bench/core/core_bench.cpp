@@ -32,6 +32,7 @@
 #include <string_view>
 #include <vector>
 
+#include "../common/in_child.hpp"
 #include "distlab/sim/baseline.hpp"
 #include "distlab/sim/error.hpp"
 #include "distlab/sim/run.hpp"
@@ -41,75 +42,9 @@
 namespace {
 
 using namespace distlab;
+using bench::ChildResult;
+using bench::in_child;
 using sim::Time;
-
-// ---- one simulation per child process ----------------------------------------------------
-
-struct ChildResult {
-  bool ok = false;
-  double wall_s = 0;
-  double cpu_s = 0;  // user + system time of the child
-  std::uint64_t messages = 0;
-  long peak_rss_kib = 0;  // getrusage: the whole child, including building the results
-  long sim_rss_kib = 0;   // distlab runs: the largest RSS sampled while simulating
-  char error[512] = {};
-};
-
-// `run` returns a message count; it may record the RSS it samples in its argument.
-ChildResult in_child(const std::function<std::uint64_t(long* sim_rss_kib)>& run) {
-  std::fflush(stdout);
-  std::fflush(stderr);
-  int fds[2];
-  if (pipe(fds) != 0) {
-    ChildResult r;
-    std::snprintf(r.error, sizeof r.error, "pipe: %s", std::strerror(errno));
-    return r;
-  }
-  const pid_t pid = fork();
-  if (pid == 0) {
-    close(fds[0]);
-    ChildResult r;
-    try {
-      const auto t0 = std::chrono::steady_clock::now();
-      r.messages = run(&r.sim_rss_kib);
-      r.wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-      r.ok = true;
-    } catch (const sim::ConfigError& e) {
-      std::snprintf(r.error, sizeof r.error, "%s:%u: %s: %s", e.pos().file.c_str(), e.pos().line,
-                    e.key_path().c_str(), e.message().c_str());
-    } catch (const std::exception& e) {
-      std::snprintf(r.error, sizeof r.error, "%s", e.what());
-    }
-    rusage ru{};
-    getrusage(RUSAGE_SELF, &ru);
-    r.peak_rss_kib = ru.ru_maxrss;  // KiB on Linux
-    r.cpu_s = static_cast<double>(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) +
-              static_cast<double>(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) * 1e-6;
-    const ssize_t w = write(fds[1], &r, sizeof r);
-    _exit(w == static_cast<ssize_t>(sizeof r) ? 0 : 3);
-  }
-  close(fds[1]);
-  ChildResult r;
-  if (pid < 0) {
-    std::snprintf(r.error, sizeof r.error, "fork: %s", std::strerror(errno));
-    close(fds[0]);
-    return r;
-  }
-  std::size_t got = 0;
-  while (got < sizeof r) {
-    const ssize_t n = read(fds[0], reinterpret_cast<char*>(&r) + got, sizeof r - got);
-    if (n <= 0) break;
-    got += static_cast<std::size_t>(n);
-  }
-  close(fds[0]);
-  int status = 0;
-  waitpid(pid, &status, 0);
-  if (got != sizeof r) {
-    r = ChildResult{};
-    std::snprintf(r.error, sizeof r.error, "child died (status %d)", status);
-  }
-  return r;
-}
 
 // ---- the runs ------------------------------------------------------------------------------
 

@@ -1,10 +1,13 @@
 // One Multi-Paxos replica: acceptor, learner and (when elected) leader of a replicated log, with
 // a key/value store applied from the log in slot order. See README.md for the protocol.
 #include <algorithm>
-#include <cstdio>
+#include <cstring>
 #include <map>
 #include <set>
 #include <string>
+#include <unordered_map>
+#include <unordered_set>
+#include <vector>
 
 #include "distlab/sim/client_api.hpp"
 #include "messages.hpp"
@@ -31,6 +34,42 @@ using sim::ClientReply;
 using sim::Context;
 using sim::NodeId;
 using sim::Time;
+
+// Log slots are dense from 0: a vector indexed by slot, each entry present or not.
+template <class T>
+class SlotVector {
+ public:
+  const T* find(std::uint64_t s) const {
+    return s < v_.size() && v_[s].first ? &v_[s].second : nullptr;
+  }
+  bool insert(std::uint64_t s, const T& x) {  // false if the slot is taken
+    grow(s);
+    if (v_[s].first) return false;
+    v_[s] = {true, x};
+    return true;
+  }
+  void set(std::uint64_t s, const T& x) {
+    grow(s);
+    v_[s] = {true, x};
+  }
+  std::uint64_t end() const { return v_.size(); }  // past the highest slot ever set
+
+ private:
+  void grow(std::uint64_t s) {
+    if (s >= v_.size()) v_.resize(s + 1);
+  }
+  std::vector<std::pair<bool, T>> v_;
+};
+
+// An accepted entry as stored durably: fixed-size bytes, one key per slot.
+struct StoredEntry {
+  Ballot ballot;
+  std::uint64_t op_id, key;
+  sim::Value value;
+  sim::NodeId client;
+  std::uint32_t value_bytes;
+  std::uint8_t kind;
+};
 
 class Replica final : public sim::Protocol {
  public:
@@ -92,25 +131,30 @@ class Replica final : public sim::Protocol {
   }
 
   void accept(Context& ctx, const Entry& e) {
-    accepted_[e.slot] = {e.ballot, e.cmd};
-    if (c_.durable)
-      ctx.storage().put(
-          "a/" + std::to_string(e.slot),
-          fmt::format("{} {} {} {} {} {} {}", e.ballot, e.cmd.op_id, e.cmd.client,
-                      static_cast<int>(e.cmd.kind), e.cmd.key, e.cmd.value, e.cmd.value_bytes));
+    accepted_.set(e.slot, {e.ballot, e.cmd});
+    if (!c_.durable) return;
+    const StoredEntry st{e.ballot,
+                         e.cmd.op_id,
+                         e.cmd.key,
+                         e.cmd.value,
+                         e.cmd.client,
+                         e.cmd.value_bytes,
+                         static_cast<std::uint8_t>(e.cmd.kind)};
+    std::string bytes(sizeof st, '\0');
+    std::memcpy(bytes.data(), &st, sizeof st);
+    ctx.storage().put("a/" + std::to_string(e.slot), std::move(bytes));
   }
 
   void load(Context& ctx) {
     if (auto p = ctx.storage().get("p")) promised_ = std::stoull(*p);
     for (const auto& [k, v] : ctx.storage().all()) {
       if (k.rfind("a/", 0) != 0) continue;
-      Entry e;
-      e.slot = std::stoull(k.substr(2));
-      int kind = 0;
-      std::sscanf(v.c_str(), "%lu %lu %u %d %lu %ld %u", &e.ballot, &e.cmd.op_id, &e.cmd.client,
-                  &kind, &e.cmd.key, &e.cmd.value, &e.cmd.value_bytes);
-      e.cmd.kind = static_cast<sim::OpKind>(kind);
-      accepted_[e.slot] = {e.ballot, e.cmd};
+      StoredEntry st{};
+      if (v.size() != sizeof st) continue;
+      std::memcpy(&st, v.data(), sizeof st);
+      const Command cmd{st.op_id, st.client, static_cast<sim::OpKind>(st.kind),
+                        st.key,   st.value,  st.value_bytes};
+      accepted_.set(std::stoull(k.substr(2)), {st.ballot, cmd});
     }
   }
 
@@ -129,8 +173,8 @@ class Replica final : public sim::Protocol {
     if (role_ != Role::follower) step_down(ctx);
     promise(ctx, p.ballot);
     Promise r{p.ballot, {}};
-    for (auto it = accepted_.lower_bound(p.from); it != accepted_.end(); ++it)
-      r.accepted.push_back({it->first, it->second.first, it->second.second});
+    for (std::uint64_t s = p.from; s < accepted_.end(); ++s)
+      if (const auto* a = accepted_.find(s)) r.accepted.push_back({s, a->first, a->second});
     ctx.send(from, sim::Message::of(std::move(r)));
   }
 
@@ -169,12 +213,12 @@ class Replica final : public sim::Protocol {
   // ballot b holds the leader's value, so it is decided; anything else is fetched.
   void learn(Context& ctx, Ballot b, std::uint64_t upto) {
     while (chosen_upto_ < upto) {
-      auto it = accepted_.find(chosen_upto_);
-      if (it == accepted_.end() || it->second.first != b) {
+      const auto* a = accepted_.find(chosen_upto_);
+      if (!a || a->first != b) {
         request_catchup(ctx, owner_of(b));
         return;
       }
-      decide(ctx, chosen_upto_, it->second.second);
+      decide(ctx, chosen_upto_, a->second);
     }
   }
 
@@ -187,24 +231,22 @@ class Replica final : public sim::Protocol {
   void on_catchup_request(Context& ctx, NodeId from, const CatchupRequest& r) {
     CatchupReply rep;
     for (std::uint64_t s = r.from; s < chosen_upto_ && rep.chosen.size() < c_.batch_catchup; ++s)
-      rep.chosen.push_back({s, 0, chosen_.at(s)});
+      rep.chosen.push_back({s, 0, *chosen_.find(s)});
     if (!rep.chosen.empty()) ctx.send(from, sim::Message::of(std::move(rep)));
   }
 
   void on_catchup_reply(Context& ctx, const CatchupReply& r) {
     catchup_after_ = 0;
     for (const Entry& e : r.chosen)
-      if (!chosen_.count(e.slot)) decide(ctx, e.slot, e.cmd);
+      if (!chosen_.find(e.slot)) decide(ctx, e.slot, e.cmd);
   }
 
   // `slot` holds `cmd` for good: record it, then apply every decided slot in order.
   void decide(Context& ctx, std::uint64_t slot, const Command& cmd) {
-    if (!chosen_.emplace(slot, cmd).second) return;
+    if (!chosen_.insert(slot, cmd)) return;
     obs_->agreement.decide(ctx.self(), slot, cmd.id(), ctx.now());
-    while (true) {
-      auto it = chosen_.find(chosen_upto_);
-      if (it == chosen_.end()) break;
-      apply(ctx, it->second);
+    while (const Command* c = chosen_.find(chosen_upto_)) {
+      apply(ctx, *c);
       ++chosen_upto_;
     }
   }
@@ -342,8 +384,8 @@ class Replica final : public sim::Protocol {
     promise(ctx, ballot_);
     promises_ = {ctx.self()};
     best_.clear();
-    for (auto it = accepted_.lower_bound(chosen_upto_); it != accepted_.end(); ++it)
-      best_[it->first] = it->second;
+    for (std::uint64_t s = chosen_upto_; s < accepted_.end(); ++s)
+      if (const auto* a = accepted_.find(s)) best_[s] = *a;
     reset_deadline(ctx);
     const Prepare p{ballot_, chosen_upto_};
     for (NodeId r : ctx.peers())
@@ -373,7 +415,7 @@ class Replica final : public sim::Protocol {
     if (!best_.empty()) end = std::max(end, best_.rbegin()->first + 1);
     next_slot_ = end;
     for (std::uint64_t s = chosen_upto_; s < end; ++s) {
-      if (chosen_.count(s)) continue;
+      if (chosen_.find(s)) continue;
       auto it = best_.find(s);
       Command cmd;  // no-op
       if (it != best_.end() && c_.adopt_accepted) cmd = it->second.second;
@@ -413,14 +455,14 @@ class Replica final : public sim::Protocol {
   std::size_t majority_ = 1;
   // Acceptor (durable unless the variant says otherwise).
   Ballot promised_ = 0;
-  std::map<std::uint64_t, std::pair<Ballot, Command>> accepted_;
+  SlotVector<std::pair<Ballot, Command>> accepted_;
   Ballot lease_holder_ = 0;  // the leader this acceptor granted a lease to
   Time lease_expiry_ = 0;    // local time
   // Learner and state machine.
-  std::map<std::uint64_t, Command> chosen_;
-  std::uint64_t chosen_upto_ = 0;  // every slot below is decided and applied
-  std::map<std::uint64_t, sim::Value> kv_;
-  std::set<std::uint64_t> done_;  // write operations applied
+  SlotVector<Command> chosen_;
+  std::uint64_t chosen_upto_ = 0;                     // every slot below is decided and applied
+  std::unordered_map<std::uint64_t, sim::Value> kv_;  // never iterated
+  std::unordered_set<std::uint64_t> done_;            // write operations applied; never iterated
   Time catchup_after_ = 0;
   // Proposer / leader.
   Role role_ = Role::follower;
