@@ -24,8 +24,8 @@ void register_builtin(sim::Registry& r) {
          {"multi-paxos", "no-adopt", "not-durable"},
          paxos::build});
   r.add({"demo",
-         "tiny models that measure the simulator: ping-pong pairs, heartbeats at scale",
-         {"pingpong", "heartbeat"},
+         "tiny models that measure the simulator: ping-pong pairs, heartbeats at scale, TrueTime",
+         {"pingpong", "heartbeat", "truetime"},
          demo::build});
 }
 
