@@ -7,6 +7,7 @@
 #include "hashring/hashring.hpp"
 #include "kv/kv.hpp"
 #include "paxos/paxos.hpp"
+#include "spanner/spanner.hpp"
 
 namespace distlab::models {
 
@@ -23,6 +24,10 @@ void register_builtin(sim::Registry& r) {
          "Multi-Paxos replicated log with a key/value store, leader leases",
          {"multi-paxos", "no-adopt", "not-durable"},
          paxos::build});
+  r.add({"spanner",
+         "Spanner-style transactions: 2PL, 2PC across Paxos groups, TrueTime, commit wait",
+         {},
+         spanner::build});
   r.add({"demo",
          "tiny models that measure the simulator: ping-pong pairs, heartbeats at scale, TrueTime",
          {"pingpong", "heartbeat", "truetime"},

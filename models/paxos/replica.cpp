@@ -345,8 +345,8 @@ class Replica final : public sim::Protocol {
   void leader_tick(Context& ctx) {
     ++lease_round_;
     lease_sent_[lease_round_] = ctx.now();
-    lease_acks_[lease_round_] = 1;     // its own
-    while (lease_sent_.size() > 64) {  // rounds that never reached a majority
+    lease_acks_[lease_round_] = 1ull << ctx.self();  // its own
+    while (lease_sent_.size() > 64) {                // rounds that never reached a majority
       lease_acks_.erase(lease_sent_.begin()->first);
       lease_sent_.erase(lease_sent_.begin());
     }
@@ -357,11 +357,14 @@ class Replica final : public sim::Protocol {
     for (auto& [slot, p] : proposals_) send_accept(ctx, slot, p);
   }
 
-  void on_heartbeat_ack(Context& ctx, NodeId, const HeartbeatAck& a) {
+  void on_heartbeat_ack(Context& ctx, NodeId from, const HeartbeatAck& a) {
     if (role_ != Role::leader || a.ballot != ballot_) return;
     auto it = lease_acks_.find(a.lease_round);
     if (it == lease_acks_.end()) return;
-    if (++it->second == majority_) {
+    const std::uint64_t before = it->second;
+    it->second |= 1ull << from;
+    if (it->second != before &&
+        static_cast<std::size_t>(__builtin_popcountll(it->second)) == majority_) {
       // A majority promised not to follow anyone else for `lease` of their clocks from when
       // they got the heartbeat, which was after it left here: count from the send time, minus
       // what clocks drifting at the assumed bound can take away.
@@ -373,7 +376,8 @@ class Replica final : public sim::Protocol {
   }
 
   void start_election(Context& ctx) {
-    if (ctx.now() < lease_expiry_ && lease_holder_ != 0 && owner_of(lease_holder_) != ctx.self()) {
+    if (ctx.now() < lease_expiry_ &&
+        (lease_holder_ == 0 || owner_of(lease_holder_) != ctx.self())) {
       reset_deadline(ctx);  // we promised the current leader its lease
       return;
     }
@@ -477,7 +481,7 @@ class Replica final : public sim::Protocol {
   std::map<std::uint64_t, NodeId> waiting_;  // op id -> client to answer when applied
   std::uint64_t lease_round_ = 0;
   std::map<std::uint64_t, Time> lease_sent_;
-  std::map<std::uint64_t, std::size_t> lease_acks_;
+  std::map<std::uint64_t, std::uint64_t> lease_acks_;  // round -> bitmask of grantors
   Time lease_until_ = 0;  // local time; reads at the leader are safe before it
 };
 

@@ -196,7 +196,10 @@ int main(int argc, char** argv) {
       return cmd_run(file, s, sets, out, trace, quiet, simgrid_args);
     }
     if (*validate) return cmd_validate(vfiles, vsets);
-    if (*swarm) return cli::run_swarm(so);
+    if (*swarm) {
+      so.plugins = plugins;
+      return cli::run_swarm(so);
+    }
     if (*list) return cmd_list(dir);
   } catch (const sim::ConfigError& e) {
     return report(e);

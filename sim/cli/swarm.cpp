@@ -1,10 +1,13 @@
 #include "swarm.hpp"
 
+#include <poll.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <cerrno>
 #include <chrono>
 #include <cstdio>
 #include <map>
@@ -44,7 +47,12 @@ int run_swarm(const SwarmOptions& o) {
   if (!s.swarm.enabled)
     std::fprintf(stderr, "note: %s has no [swarm] table: every seed runs the same faults\n",
                  o.file.c_str());
-  const unsigned jobs = o.jobs ? o.jobs : std::max(1u, std::thread::hardware_concurrency());
+  const unsigned jobs =
+      std::min(o.jobs ? o.jobs : std::max(1u, std::thread::hardware_concurrency()), 256u);
+  // How to rerun one seed by hand: the same file, overrides and plugins.
+  std::string rerun = "distlab run " + o.file;
+  for (const auto& p : o.plugins) rerun += " --plugin " + p;
+  for (const auto& set : o.sets) rerun += " --set '" + set + "'";
   const auto t0 = std::chrono::steady_clock::now();
   std::map<pid_t, Child> running;
   std::uint64_t next = o.first_seed;
@@ -52,11 +60,33 @@ int run_swarm(const SwarmOptions& o) {
   std::uint32_t passed = 0, violated = 0, errors = 0;
   std::vector<std::uint64_t> failed_seeds;
   std::fflush(nullptr);
+  auto finish = [&](Child c, int code) {
+    if (code == 0) {
+      ++passed;
+    } else if (code == 1) {
+      ++violated;
+      failed_seeds.push_back(c.seed);
+      std::printf("seed %llu: checks failed (reproduce: %s --seed %llu)\n%s",
+                  static_cast<unsigned long long>(c.seed), rerun.c_str(),
+                  static_cast<unsigned long long>(c.seed), failure_lines(c.out).c_str());
+    } else {
+      ++errors;
+      std::printf("seed %llu: error (exit %d): %s\n", static_cast<unsigned long long>(c.seed), code,
+                  c.out.c_str());
+    }
+    std::fflush(stdout);
+  };
   while (next < end || !running.empty()) {
     while (next < end && running.size() < jobs) {
       int fds[2];
       if (pipe(fds) != 0) throw std::runtime_error("pipe failed");
       const pid_t pid = fork();
+      if (pid < 0) {
+        close(fds[0]);
+        close(fds[1]);
+        finish(Child{next++, -1, "fork failed"}, 3);
+        continue;
+      }
       if (pid == 0) {
         close(fds[0]);
         int code = 0;
@@ -74,7 +104,6 @@ int run_swarm(const SwarmOptions& o) {
           text = e.what();
           code = 3;
         }
-        if (text.size() > 32'000) text.resize(32'000);
         for (std::size_t off = 0; off < text.size();) {
           const auto n = write(fds[1], text.data() + off, text.size() - off);
           if (n <= 0) break;
@@ -86,37 +115,46 @@ int run_swarm(const SwarmOptions& o) {
       close(fds[1]);
       running[pid] = Child{next++, fds[0], {}};
     }
-    int status = 0;
-    const pid_t pid = wait(&status);
-    if (pid < 0) break;
-    auto it = running.find(pid);
-    if (it == running.end()) continue;
-    Child c = std::move(it->second);
-    running.erase(it);
-    char buf[65536];
-    ssize_t n;
-    while ((n = read(c.fd, buf, sizeof buf)) > 0) c.out.append(buf, static_cast<std::size_t>(n));
-    close(c.fd);
-    const int code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-    if (code == 0) {
-      ++passed;
-    } else if (code == 1) {
-      ++violated;
-      failed_seeds.push_back(c.seed);
-      std::printf("seed %llu: checks failed (reproduce: distlab run %s --seed %llu)\n%s",
-                  static_cast<unsigned long long>(c.seed), o.file.c_str(),
-                  static_cast<unsigned long long>(c.seed), failure_lines(c.out).c_str());
-    } else {
-      ++errors;
-      std::printf("seed %llu: error (exit %d): %s\n", static_cast<unsigned long long>(c.seed), code,
-                  c.out.c_str());
+    if (running.empty()) continue;
+    // Read every child's output as it comes (a full pipe would block the child); a child
+    // whose pipe reached end of file has finished writing: collect its exit status.
+    std::vector<pollfd> pfds;
+    std::vector<pid_t> pids;
+    for (auto& [pid, c] : running) {
+      pfds.push_back({c.fd, POLLIN, 0});
+      pids.push_back(pid);
     }
-    std::fflush(stdout);
+    if (poll(pfds.data(), pfds.size(), -1) < 0) {
+      if (errno == EINTR) continue;
+      throw std::runtime_error("poll failed");
+    }
+    for (std::size_t i = 0; i < pfds.size(); ++i) {
+      if (!(pfds[i].revents & (POLLIN | POLLHUP | POLLERR))) continue;
+      Child& c = running.at(pids[i]);
+      char buf[65536];
+      const ssize_t n = read(c.fd, buf, sizeof buf);
+      if (n > 0) {
+        c.out.append(buf, static_cast<std::size_t>(n));
+        continue;
+      }
+      close(c.fd);
+      int status = 0;
+      const pid_t w = waitpid(pids[i], &status, 0);
+      const int code = w < 0 ? 3 : WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+      Child done = std::move(c);
+      running.erase(pids[i]);
+      finish(std::move(done), code);
+    }
   }
   const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  std::sort(failed_seeds.begin(), failed_seeds.end());
+  std::string seeds;
+  for (auto sd : failed_seeds) seeds += (seeds.empty() ? "" : " ") + std::to_string(sd);
   std::printf(
-      "swarm: %u seeds from %llu: %u passed, %u failed their checks, %u errors (%.1f s, %u jobs)\n",
-      o.seeds, static_cast<unsigned long long>(o.first_seed), passed, violated, errors, wall, jobs);
+      "swarm: %u seeds from %llu: %u passed, %u failed their checks%s%s, %u errors (%.1f s, %u "
+      "jobs)\n",
+      o.seeds, static_cast<unsigned long long>(o.first_seed), passed, violated,
+      seeds.empty() ? "" : ": ", seeds.c_str(), errors, wall, jobs);
   if (errors > 0) return 2;
   if (o.expect_violation) {
     std::printf("expected a violation: %s\n", violated > 0 ? "found" : "NOT found");

@@ -10,6 +10,7 @@ namespace distlab::cli {
 struct SwarmOptions {
   std::string file;
   std::vector<std::string> sets;
+  std::vector<std::string> plugins;  // for the "reproduce" line (the caller loads them)
   std::uint64_t first_seed = 1;
   std::uint32_t seeds = 100;
   unsigned jobs = 0;              // 0: one per core

@@ -22,6 +22,7 @@ TxnRecord txn(std::uint64_t id, Time invoke, Time complete, Time ts, bool ro = f
 TEST_CASE("transactions: timestamps that follow real time are externally consistent",
           "[check][txn]") {
   std::vector<TxnRecord> h = {txn(1, 0, 10, 5), txn(2, 11, 20, 15), txn(3, 5, 30, 12)};
+  for (auto& t : h) t.writes = {{t.id, 1}};
   auto r = check_external_consistency(h);
   CHECK(r.ok);
   CHECK(r.checked == 3);
@@ -31,6 +32,7 @@ TEST_CASE("transactions: a later transaction with a smaller timestamp is caught"
   // T1 commits at real time 10 with timestamp 50 (its clock ran fast, no commit wait); T2
   // starts at 11 and gets timestamp 20.
   std::vector<TxnRecord> h = {txn(1, 0, 10, 50), txn(2, 11, 20, 20)};
+  h[0].writes = {{1, 1}};
   auto r = check_external_consistency(h);
   CHECK_FALSE(r.ok);
   CHECK_THAT(r.violation, Catch::Contains("txn 1") && Catch::Contains("txn 2"));
@@ -39,7 +41,21 @@ TEST_CASE("transactions: a later transaction with a smaller timestamp is caught"
 TEST_CASE("transactions: overlapping transactions may commit in either timestamp order",
           "[check][txn]") {
   std::vector<TxnRecord> h = {txn(1, 0, 10, 50), txn(2, 5, 20, 20)};
+  h[0].writes = {{1, 1}};
   CHECK(check_external_consistency(h).ok);
+  // A read-only transaction orders nothing after it.
+  std::vector<TxnRecord> ro = {txn(4, 0, 10, 50, true), txn(5, 11, 20, 20, true)};
+  CHECK(check_external_consistency(ro).ok);
+  // A later read-only transaction may read at an earlier timestamp, unless it reads a key the
+  // earlier writer wrote.
+  auto w = txn(6, 0, 10, 50);
+  w.writes = {{9, 1}};
+  auto other = txn(7, 11, 12, 20, true);
+  other.reads = {{8, 0}};
+  CHECK(check_external_consistency({w, other}).ok);
+  auto missed = txn(8, 11, 12, 20, true);
+  missed.reads = {{9, 0}};
+  CHECK_FALSE(check_external_consistency({w, missed}).ok);
   // Uncommitted transactions do not count.
   h.push_back(txn(3, 11, 12, 1));
   h.back().committed = false;

@@ -22,37 +22,49 @@ TxnCheckResult check_external_consistency(const std::vector<TxnRecord>& history)
   TxnCheckResult r;
   std::vector<const TxnRecord*> done, started;
   for (const auto& t : history)
-    if (t.committed) {
+    if (t.committed && !t.bounded_stale) {
       done.push_back(&t);
       started.push_back(&t);
     }
   r.checked = done.size();
-  // Sweep transactions by start time; keep the largest timestamp of those that completed
-  // strictly before the current start.
   std::sort(done.begin(), done.end(), [](auto* a, auto* b) {
     return a->complete != b->complete ? a->complete < b->complete : a->id < b->id;
   });
   std::sort(started.begin(), started.end(), [](auto* a, auto* b) {
     return a->invoke != b->invoke ? a->invoke < b->invoke : a->id < b->id;
   });
+  // Sweep by start time, keeping what completed strictly before: the writer with the largest
+  // timestamp, and per key the writer with the largest timestamp.
   std::size_t i = 0;
-  const TxnRecord* max_before = nullptr;
+  const TxnRecord* max_writer = nullptr;
+  std::map<std::uint64_t, const TxnRecord*> key_writer;
+  auto fail = [&](const TxnRecord& t1, const TxnRecord& t2) {
+    r.ok = false;
+    r.violation = fmt::format(
+        "external consistency violated: {} committed before {} started, but its timestamp is "
+        "not smaller",
+        describe(t1), describe(t2));
+  };
   for (const TxnRecord* t2 : started) {
     while (i < done.size() && done[i]->complete < t2->invoke) {
-      if (!max_before || done[i]->ts > max_before->ts) max_before = done[i];
-      ++i;
+      const TxnRecord* t = done[i++];
+      if (t->writes.empty()) continue;  // reads order nothing after them
+      if (!max_writer || t->ts > max_writer->ts) max_writer = t;
+      for (const auto& w : t->writes) {
+        auto& kw = key_writer[w.key];
+        if (!kw || t->ts > kw->ts) kw = t;
+      }
     }
-    if (max_before && max_before->ts >= t2->ts && max_before != t2) {
-      // A read-only transaction may share a timestamp with a write it follows (it reads at
-      // that timestamp and sees the write): only a strictly larger earlier timestamp breaks
-      // the order for it.
-      if (t2->read_only && max_before->ts == t2->ts) continue;
-      r.ok = false;
-      r.violation = fmt::format(
-          "external consistency violated: {} committed before {} started, but its timestamp is "
-          "not smaller",
-          describe(*max_before), describe(*t2));
-      return r;
+    if (!t2->read_only) {
+      // A read-write transaction is ordered after every write that completed before it began.
+      if (max_writer && max_writer->ts >= t2->ts) return fail(*max_writer, *t2), r;
+      continue;
+    }
+    // A read-only transaction may read at an earlier timestamp (Spanner's LastTS()) as long as
+    // no write it reads completed before it began with a later timestamp.
+    for (const auto& rd : t2->reads) {
+      auto it = key_writer.find(rd.key);
+      if (it != key_writer.end() && it->second->ts > t2->ts) return fail(*it->second, *t2), r;
     }
   }
   return r;

@@ -37,14 +37,11 @@ std::vector<FaultSpec> swarm_faults(const Scenario& s, const ModelInstance& m, s
       f.kind = K::partition;
       // A random proper subset of the servers against the rest (clients reach both sides).
       std::vector<std::string> a, b;
-      const std::uint64_t mask =
-          1 + rng.uniform((1ull << std::min<std::size_t>(servers.size(), 62)) - 2);
+      const std::size_t bits = std::min<std::size_t>(servers.size(), 62);
+      if (bits < 2) continue;  // one server only: nothing to split
+      const std::uint64_t mask = 1 + rng.uniform((1ull << bits) - 2);
       for (std::size_t j = 0; j < servers.size(); ++j)
         (j < 62 && (mask >> j & 1) ? a : b).push_back(servers[j]);
-      if (a.empty() || b.empty()) {  // one server only: nothing to split
-        --i;
-        continue;
-      }
       f.groups = {a, b};
       f.until = f.at + length;
     } else if (kind == "loss" || kind == "duplicate") {

@@ -1,0 +1,59 @@
+#pragma once
+// Spanner-style transactions (Corbett et al., OSDI 2012) over Paxos groups with TrueTime: see
+// README.md for what is kept and what is left out.
+#include <cstdint>
+#include <memory>
+#include <vector>
+
+#include "distlab/sim/check/transactions.hpp"
+#include "distlab/sim/histogram.hpp"
+#include "distlab/sim/model.hpp"
+
+namespace distlab::models::spanner {
+
+struct Config {
+  std::uint32_t zones = 3;             // one replica of every group per zone
+  std::uint32_t servers_per_zone = 1;  // spanservers per zone; group g lives on server g % n
+  std::uint32_t groups = 1;            // Paxos groups; key k belongs to group k % groups
+  std::uint32_t clients = 1;           // transaction clients, spread over the zones
+  std::uint64_t keys = 1000;
+  std::uint32_t keys_per_txn = 1;
+  double rw_fraction = 0.5;   // read-write transactions
+  double ro_fraction = 0.25;  // read-only transactions (strong); the rest: snapshot reads
+  bool rw_reads = false;      // read-write transactions read their keys first (under locks)
+  sim::Time think = sim::ms(10);
+  sim::Time snapshot_age = sim::sec(5);  // snapshot reads at TT.now().latest - age
+  std::uint32_t value_bytes = 4096;
+  bool commit_wait = true;
+  sim::Time txn_timeout = sim::sec(2);  // a client gives an attempt up after this
+  sim::Time safe_time_every = sim::ms(100);
+
+  std::uint32_t servers() const { return zones * servers_per_zone; }
+  // Server index of group g's replica in zone z (servers are numbered zone-major by index %
+  // zones, so the default region assignment puts server i in zone i % zones).
+  sim::NodeId replica(std::uint32_t g, std::uint32_t z) const {
+    return static_cast<sim::NodeId>((g % servers_per_zone) * zones + z);
+  }
+  sim::NodeId leader(std::uint32_t g) const { return replica(g, 0); }  // leaders in zone 0
+  std::uint32_t group_of(std::uint64_t key) const {
+    return static_cast<std::uint32_t>(key % groups);
+  }
+  std::uint32_t zone_of_client(std::uint32_t c) const { return c % zones; }
+};
+
+// What the run observes (true time, outside the nodes).
+struct Observer {
+  std::shared_ptr<sim::ModelInstance::TrueClock> clock;
+  std::vector<sim::check::TxnRecord> history;
+  sim::Histogram rw_latency, ro_latency, snapshot_latency, commit_wait;
+  std::uint64_t aborts = 0, timeouts = 0;
+};
+
+std::unique_ptr<sim::Protocol> make_spanserver(const Config& c, std::shared_ptr<Observer> obs);
+std::unique_ptr<sim::Protocol> make_client(const Config& c, std::shared_ptr<Observer> obs,
+                                           std::uint32_t client_no);
+
+// Reads the [model] table.
+sim::ModelInstance build(sim::Options& o);
+
+}  // namespace distlab::models::spanner
