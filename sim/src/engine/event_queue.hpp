@@ -20,7 +20,8 @@ struct Event {
     restart,
     resume,
     clock_sync,
-    stop  // a server that left stops, after its drain time
+    stop,     // a server that left stops, after its drain time
+    cpu_free  // the node's CPU is free: handle the next item of its inbox
   };
   Time t = 0;
   std::uint64_t seq = 0;

@@ -2,6 +2,7 @@
 // Everything the world keeps per node: the protocol object, its context, durable storage,
 // clock, and message counters.
 #include <cstdint>
+#include <deque>
 #include <map>
 #include <memory>
 #include <string>
@@ -84,6 +85,8 @@ struct NodeState {
   NodeMetricsMap metrics;
   std::unordered_set<TimerId> timers;  // live timers (membership only, never iterated)
   std::vector<Event> backlog;          // events held while paused, in arrival order
+  std::deque<Event> inbox;             // [node] cpu: arrivals and timers waiting for the CPU
+  bool cpu_event_pending = false;      // a cpu_free event is queued
   Time write_delay = 0;                // handler-scoped: CPU and disk time spent in this handler
   Time busy_until = 0;                 // the CPU handles one message at a time ([node])
   Rng clock_rng;                       // offsets, drifts and sync errors of this node's clock

@@ -200,6 +200,8 @@ void World::start() {
 void World::stop_node(NodeState& n) {
   n.status = NodeState::Status::down;
   ++n.incarnation;
+  n.inbox.clear();
+  n.cpu_event_pending = false;
   n.proto.reset();
   n.timers.clear();
   n.backlog.clear();
@@ -251,10 +253,35 @@ void World::dispatch(Event& e) {
         n.backlog.push_back(std::move(e));
         return;
       }
-      if (n.timers.erase(e.a) == 0) return;  // cancelled
-      if (rec_.tracing()) rec_.trace_node("timer", now(), n.name, fmt::format("id {}", e.a));
-      const TimerId id = e.a;
-      run_handler(n.id, [id](Protocol& p, Context& c) { p.on_timer(c, id); });
+      if (cpu_busy(n)) {  // a timer's handler waits for the CPU like a message's
+        n.inbox.push_back(std::move(e));
+        schedule_cpu(n);
+        return;
+      }
+      run_timer(e);
+      return;
+    }
+    case Event::Type::cpu_free: {
+      NodeState& n = *nodes_[e.node];
+      if (n.incarnation != e.incarnation) return;
+      n.cpu_event_pending = false;
+      if (n.status == NodeState::Status::down) {
+        n.inbox.clear();
+        return;
+      }
+      if (n.status == NodeState::Status::paused) {  // held with the rest until the resume
+        for (auto& ev : n.inbox) n.backlog.push_back(std::move(ev));
+        n.inbox.clear();
+        return;
+      }
+      if (n.inbox.empty()) return;
+      Event next = std::move(n.inbox.front());
+      n.inbox.pop_front();
+      if (next.type == Event::Type::deliver)
+        run_delivery(next);
+      else
+        run_timer(next);
+      if (!n.inbox.empty()) schedule_cpu(n);
       return;
     }
     case Event::Type::fault:
@@ -310,12 +337,42 @@ void World::deliver(Event& e) {
                        to.status == NodeState::Status::down ? "receiver down" : "partition");
     return;
   }
-  const Time cpu = to.client ? 0 : s_.node.cpu_per_message;
-  if (cpu > 0 && to.busy_until > now()) {  // the CPU is busy: wait in line (FIFO by sequence)
-    e.t = to.busy_until;
-    q_.push(std::move(e));
+  if (cpu_busy(to)) {  // the CPU is busy: wait in the node's inbox, in arrival order
+    to.inbox.push_back(std::move(e));
+    schedule_cpu(to);
     return;
   }
+  run_delivery(e);
+}
+
+bool World::cpu_busy(NodeState& n) const {
+  if (n.client || s_.node.cpu_per_message == 0) return false;
+  return n.busy_until > now() || !n.inbox.empty();
+}
+
+void World::schedule_cpu(NodeState& n) {
+  if (n.cpu_event_pending) return;
+  n.cpu_event_pending = true;
+  Event e;
+  e.type = Event::Type::cpu_free;
+  e.t = std::max(n.busy_until, now());
+  e.node = n.id;
+  e.incarnation = n.incarnation;
+  q_.push(std::move(e));
+}
+
+void World::run_timer(Event& e) {
+  NodeState& n = *nodes_[e.node];
+  if (n.timers.erase(e.a) == 0) return;  // cancelled
+  if (rec_.tracing()) rec_.trace_node("timer", now(), n.name, fmt::format("id {}", e.a));
+  const TimerId id = e.a;
+  run_handler(n.id, [id](Protocol& p, Context& c) { p.on_timer(c, id); });
+}
+
+void World::run_delivery(Event& e) {
+  NodeState& to = *nodes_[e.node];
+  NodeState& from = *nodes_[e.from];
+  const Time cpu = to.client ? 0 : s_.node.cpu_per_message;
   ++to.counters.delivered;
   rec_.trace_message("deliver", now(), from.name, to.name, e.msg, e.a);
   const NodeId src = e.from;

@@ -77,6 +77,10 @@ class World {
   void schedule(Event::Type type, Time t, NodeId node, std::uint64_t a = 0);
   void dispatch(Event& e);
   void deliver(Event& e);
+  void run_delivery(Event& e);
+  void run_timer(Event& e);
+  bool cpu_busy(NodeState& n) const;
+  void schedule_cpu(NodeState& n);
   void depart(NodeId from, NodeId to, Message msg, std::uint64_t trace_id);
   void finish_send(NodeId from, NodeId to, Message msg, std::uint64_t trace_id, Time when);
   bool blocked(NodeId from, NodeId to) const;
