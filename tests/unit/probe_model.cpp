@@ -39,6 +39,8 @@ class ProbeNode final : public sim::Protocol {
     const Probe* p = m.get<Probe>();
     if (!p) return;
     ++received_;
+    if (p->seq != next_seq_) ctx.metrics().add("out_of_order");
+    next_seq_ = p->seq + 1;
     ctx.storage().put("received", std::to_string(received_));
     ctx.metrics().add("received");
     if (received_ == 1) ctx.metrics().add("first_arrival_local_ns", ctx.now());
@@ -54,6 +56,7 @@ class ProbeNode final : public sim::Protocol {
   std::int64_t received_ = 0;
   sim::Time last_local_ = 0;
   sim::Time last_arrival_ = 0;
+  std::uint64_t next_seq_ = 0;
 };
 
 // Samples ctx.truetime() every `every` of local time and records the smallest, largest and

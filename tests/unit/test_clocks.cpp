@@ -132,6 +132,35 @@ bytes = 0
   CHECK(metric(j, 1, "last_arrival_local_ns") == 9'050'000);
 }
 
+TEST_CASE("node costs: messages queued for the CPU are handled in arrival order",
+          "[engine][node]") {
+  // Messages arrive every 30 us and take 50 us each: a queue builds up and drains in order.
+  auto r = run_in_child(R"(
+[scenario]
+duration_s = 1
+drain_s = 0
+[network]
+model = "textbook"
+latency_us = 100
+[node]
+cpu_per_message_us = 50
+disk_write_latency_us = 0
+[model]
+name = "probe"
+count = 200
+every_us = 30
+bytes = 0
+)");
+  REQUIRE(r.status == 0);
+  const auto j = r.json();
+  CHECK(metric(j, 1, "received") == 200);
+  CHECK(metric(j, 1, "out_of_order") == 0);
+  // The last one is handled at 100 us + 199 x 50 us.
+  CHECK(metric(j, 1, "last_arrival_local_ns") == 100'000 + 199 * 50'000);
+  // No event per message per queued position: about one arrival and one cpu_free each.
+  CHECK(j["sim"]["events"].get<long long>() < 200 * 5);
+}
+
 TEST_CASE("node costs: the disk write latency sets the cost of a durable write", "[engine][node]") {
   auto run = [](const char* node) {
     return run_in_child(fmt::format(R"(
