@@ -236,6 +236,9 @@ class Replica final : public sim::Protocol {
   }
 
   void on_catchup_reply(Context& ctx, const CatchupReply& r) {
+    // Only a follower learns this way: a reply to a request sent before this replica stood for
+    // election must not decide slots it is now proposing in.
+    if (role_ != Role::follower) return;
     catchup_after_ = 0;
     for (const Entry& e : r.chosen)
       if (!chosen_.find(e.slot)) decide(ctx, e.slot, e.cmd);
