@@ -83,8 +83,11 @@ struct Group {
   Time safe_ts = 0;  // reads at or below are answered here
   // Followers: records by index, applied when the leader says so.
   std::map<std::uint64_t, LogRecord> log;
-  std::vector<SnapshotRead> waiting_reads;
-  std::vector<NodeId> waiting_from;
+  struct WaitingRead {
+    NodeId from;
+    SnapshotRead read;
+  };
+  std::vector<WaitingRead> waiting_reads;  // until the safe time passes their timestamp
   // Leader.
   std::uint64_t next_index = 0;
   struct LogWait {
@@ -152,7 +155,7 @@ class Spanserver final : public sim::Protocol {
       read_timers_.erase(it);
       Group& gr = groups_.at(g);
       gr.safe_ts = std::max(gr.safe_ts, safe_at_leader(ctx, gr));
-      serve_waiting_reads(gr);
+      serve_waiting_reads(ctx, gr);
       // Still not safe (epsilon grew meanwhile, or a transaction below ts is pending): look
       // again later; the periodic safe-time update also serves it.
       if (ts > gr.safe_ts) arm_read_timer(ctx, gr, ts);
@@ -218,7 +221,7 @@ class Spanserver final : public sim::Protocol {
     on_logged(ctx, gr, w.txn, w.type, index);
   }
 
-  void on_safe_time(Context&, const SafeTime& s) {
+  void on_safe_time(Context& ctx, const SafeTime& s) {
     auto it = groups_.find(s.group);
     if (it == groups_.end()) return;
     Group& gr = it->second;
@@ -230,7 +233,7 @@ class Spanserver final : public sim::Protocol {
       }
     }
     gr.safe_ts = std::max(gr.safe_ts, s.safe_ts);
-    serve_waiting_reads(gr);
+    serve_waiting_reads(ctx, gr);
   }
 
   // Leader: tell the replicas what to apply (the commit record at `index`) and how far they
@@ -240,7 +243,7 @@ class Spanserver final : public sim::Protocol {
     const SafeTime s{gr.id, index ? *index : kNoIndex, gr.safe_ts};
     for (NodeId r : gr.replicas)
       if (r != ctx.self()) ctx.send(r, sim::Message::of(s));
-    serve_waiting_reads(gr);
+    serve_waiting_reads(ctx, gr);
   }
 
   // Everything committed at or below the result is applied here: below the oldest prepared or
@@ -541,8 +544,7 @@ class Spanserver final : public sim::Protocol {
     }
     if (gr.leader) gr.safe_ts = std::max(gr.safe_ts, safe_at_leader(ctx, gr));
     if (q.ts <= gr.safe_ts) return answer(ctx, gr, from, q);
-    gr.waiting_reads.push_back(q);
-    gr.waiting_from.push_back(from);
+    gr.waiting_reads.push_back({from, q});
     if (gr.leader) arm_read_timer(ctx, gr, q.ts);
   }
 
@@ -558,35 +560,20 @@ class Spanserver final : public sim::Protocol {
     ctx.send(to, sim::Message::of(std::move(rep)));
   }
 
-  void serve_waiting_reads(Group& gr) {
-    // Called with a context only through the paths below; replies go out via pending_answers_.
-    for (std::size_t i = 0; i < gr.waiting_reads.size();) {
-      if (gr.waiting_reads[i].ts <= gr.safe_ts) {
-        ready_.push_back({gr.id, gr.waiting_from[i], gr.waiting_reads[i]});
-        gr.waiting_reads.erase(gr.waiting_reads.begin() + static_cast<std::ptrdiff_t>(i));
-        gr.waiting_from.erase(gr.waiting_from.begin() + static_cast<std::ptrdiff_t>(i));
-      } else {
-        ++i;
-      }
+  // Answers the waiting reads the safe time has passed, in arrival order.
+  void serve_waiting_reads(Context& ctx, Group& gr) {
+    std::vector<Group::WaitingRead> still;
+    for (auto& w : gr.waiting_reads) {
+      if (w.read.ts <= gr.safe_ts)
+        answer(ctx, gr, w.from, w.read);
+      else
+        still.push_back(std::move(w));
     }
+    gr.waiting_reads = std::move(still);
   }
 
   static constexpr std::uint64_t kNoIndex = ~0ull;
-  struct Ready {
-    std::uint32_t group;
-    NodeId to;
-    SnapshotRead read;
-  };
 
- public:
-  // Every handler ends by answering the reads that became ready.
-  void flush(Context& ctx) {
-    auto ready = std::move(ready_);
-    ready_.clear();
-    for (const auto& r : ready) answer(ctx, groups_.at(r.group), r.to, r.read);
-  }
-
- private:
   Config c_;
   std::shared_ptr<Observer> obs_;
   std::map<std::uint32_t, Group> groups_;
@@ -594,31 +581,12 @@ class Spanserver final : public sim::Protocol {
   std::map<sim::TimerId, std::pair<std::uint32_t, TxnId>> cw_timers_;
   std::map<sim::TimerId, std::pair<std::uint32_t, Time>> read_timers_;  // -> group, read ts
   std::map<std::pair<std::uint32_t, TxnId>, std::uint64_t> log_index_;
-  std::vector<Ready> ready_;
-};
-
-// Answers reads that became ready during a handler, after it (see Spanserver::flush).
-class Flushing final : public sim::Protocol {
- public:
-  explicit Flushing(std::unique_ptr<Spanserver> s) : s_(std::move(s)) {}
-  void on_start(Context& ctx) override { s_->on_start(ctx); }
-  void on_message(Context& ctx, NodeId from, const sim::Message& m) override {
-    s_->on_message(ctx, from, m);
-    s_->flush(ctx);
-  }
-  void on_timer(Context& ctx, sim::TimerId id) override {
-    s_->on_timer(ctx, id);
-    s_->flush(ctx);
-  }
-
- private:
-  std::unique_ptr<Spanserver> s_;
 };
 
 }  // namespace
 
 std::unique_ptr<sim::Protocol> make_spanserver(const Config& c, std::shared_ptr<Observer> obs) {
-  return std::make_unique<Flushing>(std::make_unique<Spanserver>(c, std::move(obs)));
+  return std::make_unique<Spanserver>(c, std::move(obs));
 }
 
 }  // namespace distlab::models::spanner
