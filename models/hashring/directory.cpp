@@ -18,23 +18,6 @@ json balance_json(const Balance& b) {
           {"min_over_mean", b.min_over_mean}};
 }
 
-// Balance of plain counts (requests per server).
-Balance balance_of_counts(const std::vector<double>& v) {
-  Balance b;
-  b.servers = v.size();
-  if (v.empty()) return b;
-  double sum = 0, mx = v[0], mn = v[0];
-  for (double x : v) sum += x, mx = std::max(mx, x), mn = std::min(mn, x);
-  b.mean = sum / static_cast<double>(v.size());
-  double var = 0;
-  for (double x : v) var += (x - b.mean) * (x - b.mean);
-  var /= static_cast<double>(v.size());
-  b.stddev_rel = b.mean > 0 ? std::sqrt(var) / b.mean : 0;
-  b.max_over_mean = b.mean > 0 ? mx / b.mean : 0;
-  b.min_over_mean = b.mean > 0 ? mn / b.mean : 0;
-  return b;
-}
-
 double ratio(std::uint64_t a, std::uint64_t b) {
   return a + b ? static_cast<double>(a) / static_cast<double>(a + b) : 0.0;
 }
@@ -172,7 +155,7 @@ sim::ModelInstance::Report Directory::report() const {
   std::vector<bool> changed(c_.names.size(), false);
   for (const Change& ch : changes_)
     for (auto id : ch.servers) changed[id] = true;
-  std::vector<double> load;
+  std::vector<std::uint64_t> load;
   std::uint64_t hits = 0, misses = 0, requests = 0;
   for (std::size_t id = 0; id < c_.names.size(); ++id) {
     hits += hits_[id];
@@ -180,7 +163,7 @@ sim::ModelInstance::Report Directory::report() const {
     requests += requests_[id];
   }
   for (auto id : initial_members_)
-    if (!changed[id]) load.push_back(static_cast<double>(requests_[id]));
+    if (!changed[id]) load.push_back(requests_[id]);
   const Balance rl = balance_of_counts(load);
   j["requests"] = {{"total", requests},       {"hits", hits},
                    {"misses", misses},        {"hit_ratio", ratio(hits, misses)},

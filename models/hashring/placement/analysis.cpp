@@ -42,9 +42,18 @@ Balance balance(std::span<const ServerId> owners, std::span<const ServerId> memb
       ++count[static_cast<std::size_t>(it - ids.begin())];
     }
   }
-  const double n = static_cast<double>(ids.size());
-  b.mean = static_cast<double>(owners.size()) / n;
-  if (owners.empty()) return b;
+  return balance_of_counts(count);
+}
+
+Balance balance_of_counts(std::span<const std::uint64_t> count) {
+  Balance b;
+  b.servers = count.size();
+  if (count.empty()) return b;
+  const double n = static_cast<double>(count.size());
+  std::uint64_t total = 0;
+  for (std::uint64_t c : count) total += c;
+  b.mean = static_cast<double>(total) / n;
+  if (total == 0) return b;
   double sq = 0;
   for (std::uint64_t c : count) {
     const double d = static_cast<double>(c) - b.mean;

@@ -24,6 +24,8 @@ struct Balance {
   double min_over_mean = 0;
 };
 Balance balance(std::span<const ServerId> owners, std::span<const ServerId> members);
+// The same figures from a count per server (keys, requests); zero counts included.
+Balance balance_of_counts(std::span<const std::uint64_t> counts);
 
 // The fraction of keys whose owner differs (the spans have the same length; 0 when empty).
 double moved_fraction(std::span<const ServerId> before, std::span<const ServerId> after);
