@@ -10,14 +10,6 @@
 #include "hashring.hpp"
 
 namespace distlab::models::hashring {
-namespace {
-// The key a duration was written with (bucket_s, bucket_ms, ...), for error messages.
-std::string time_key_of(const sim::Options& o, const std::string& stem) {
-  for (const char* u : {"_s", "_ms", "_us", "_ns"})
-    if (o.has(stem + u)) return stem + u;
-  return stem + "_s";
-}
-}  // namespace
 
 sim::ModelInstance build(sim::Options& o) {
   ClusterConfig c;
@@ -49,7 +41,7 @@ sim::ModelInstance build(sim::Options& o) {
       o.get_int_in("analysis_keys", 0, pc.strategy == "bounded" ? 4'000'000 : 20'000'000, 100'000));
   c.bucket = o.get_time("bucket", sim::sec(1), true);
   if (o.run_duration() / c.bucket > 100'000)
-    o.fail(time_key_of(o, "bucket"),
+    o.fail(o.time_key("bucket"),
            fmt::format("{:.9g} s of run in {:.9g} s buckets is more than 100,000 buckets of hit "
                        "ratio; make it larger",
                        sim::to_seconds(o.run_duration()), sim::to_seconds(c.bucket)));

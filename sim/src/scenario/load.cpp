@@ -80,14 +80,6 @@ void apply_override(toml::table& root, const std::string& spec, const std::strin
   }
 }
 
-// The key a duration was given as (`<stem>_s`, `_ms`, `_us` or `_ns`), or `<stem>_s` when
-// absent: errors name the key the user wrote.
-std::string time_key(const Options& o, const std::string& stem) {
-  for (const char* suffix : {"_s", "_ms", "_us", "_ns"})
-    if (o.has(stem + suffix)) return stem + suffix;
-  return stem + "_s";
-}
-
 void load_network(Options& o, NetworkConfig& n) {
   const auto topo = o.get_choice("topology", {"lan", "regions"}, "lan");
   n.topology = topo == "lan" ? NetworkConfig::Topology::lan : NetworkConfig::Topology::regions;
@@ -236,13 +228,13 @@ FaultSpec load_fault(Options& f) {
   auto window = [&](const char* end_key) {
     if (auto u = f.find_time(end_key)) {
       if (*u <= s.at)
-        f.fail(time_key(f, end_key), fmt::format("must be later than {}", time_key(f, "at")));
+        f.fail(f.time_key(end_key), fmt::format("must be later than {}", f.time_key("at")));
       s.until = *u;
     }
     if (auto d = f.find_time("duration", true)) {
       if (s.until != kNever)
-        f.fail(time_key(f, "duration"), fmt::format("give {} or {}, not both", time_key(f, end_key),
-                                                    time_key(f, "duration")));
+        f.fail(f.time_key("duration"),
+               fmt::format("give {} or {}, not both", f.time_key(end_key), f.time_key("duration")));
       s.until = s.at + *d;
     }
   };
@@ -251,8 +243,7 @@ FaultSpec load_fault(Options& f) {
       need_nodes(true);
       if (auto r = f.find_time("restart_at")) {
         if (*r <= s.at)
-          f.fail(time_key(f, "restart_at"),
-                 fmt::format("must be later than {}", time_key(f, "at")));
+          f.fail(f.time_key("restart_at"), fmt::format("must be later than {}", f.time_key("at")));
         s.restart_at = *r;
       }
       break;
@@ -308,7 +299,7 @@ FaultSpec load_fault(Options& f) {
         if (!lo) f.fail("min_ms", "a uniform delay needs min_ms and max_ms");
         if (!hi) f.fail("max_ms", "a uniform delay needs min_ms and max_ms");
         if (*hi < *lo)
-          f.fail(time_key(f, "max"), fmt::format("must not be less than {}", time_key(f, "min")));
+          f.fail(f.time_key("max"), fmt::format("must not be less than {}", f.time_key("min")));
         s.delay_a = *lo;
         s.delay_b = *hi;
       } else {
@@ -352,7 +343,7 @@ void load_clocks(Options& o, ClockConfig& c) {
   c.assumed_drift_ppm = o.get_double("assumed_drift_ppm", c.assumed_drift_ppm);
   if (!(c.assumed_drift_ppm >= 0 && c.assumed_drift_ppm < 1e5))
     o.fail("assumed_drift_ppm", "must be between 0 and 100000");
-  if (c.offset_max > sec(3600)) o.fail(time_key(o, "offset_max"), "must be at most an hour");
+  if (c.offset_max > sec(3600)) o.fail(o.time_key("offset_max"), "must be at most an hour");
   o.finish();
 }
 
@@ -373,8 +364,8 @@ void load_swarm(Options& o, SwarmConfig& c, Time duration) {
   c.start = o.get_time("start", duration / 10);
   c.end = o.get_time("end", duration * 7 / 10);
   if (c.end <= c.start)
-    o.fail(time_key(o, "end"), fmt::format("must be later than {}", time_key(o, "start")));
-  if (c.end > duration) o.fail(time_key(o, "end"), "must be within the run (duration_s)");
+    o.fail(o.time_key("end"), fmt::format("must be later than {}", o.time_key("start")));
+  if (c.end > duration) o.fail(o.time_key("end"), "must be within the run (duration_s)");
   c.length_max = o.get_time("length_max", c.length_max, true);
   c.loss_max = o.get_double("loss_max", c.loss_max);
   if (!(c.loss_max > 0 && c.loss_max <= 1)) o.fail("loss_max", "must be in (0, 1]");
@@ -393,9 +384,9 @@ void load_node_costs(Options& o, NodeCostConfig& c) {
     if (!(*bw > 0)) o.fail("disk_write_bandwidth_gbps", "must be > 0");
     c.disk_write_bytes_per_s = *bw / 8;
   }
-  if (c.cpu_per_message > sec(10)) o.fail(time_key(o, "cpu_per_message"), "must be at most 10 s");
+  if (c.cpu_per_message > sec(10)) o.fail(o.time_key("cpu_per_message"), "must be at most 10 s");
   if (c.disk_write_latency > sec(10))
-    o.fail(time_key(o, "disk_write_latency"), "must be at most 10 s");
+    o.fail(o.time_key("disk_write_latency"), "must be at most 10 s");
   o.finish();
 }
 
@@ -440,8 +431,8 @@ WorkloadConfig load_workload(Options& w, Time duration, const NetworkConfig& net
   c.stop = w.get_time("stop", duration);
   if (c.stop <= c.start) {
     if (!w.find_time("stop"))
-      w.fail(time_key(w, "start"), "must be earlier than the end of the run (scenario.duration_s)");
-    w.fail(time_key(w, "stop"), fmt::format("must be later than {}", time_key(w, "start")));
+      w.fail(w.time_key("start"), "must be earlier than the end of the run (scenario.duration_s)");
+    w.fail(w.time_key("stop"), fmt::format("must be later than {}", w.time_key("start")));
   }
   c.timeout = w.get_time("timeout", c.timeout, true);
   if (auto r = w.table("retry")) {
@@ -449,8 +440,8 @@ WorkloadConfig load_workload(Options& w, Time duration, const NetworkConfig& net
     c.retry.backoff_base = r->get_time("backoff_base", c.retry.backoff_base);
     c.retry.backoff_max = r->get_time("backoff_max", c.retry.backoff_max);
     if (c.retry.backoff_max < c.retry.backoff_base)
-      r->fail(time_key(*r, "backoff_max"),
-              fmt::format("must not be less than {}", time_key(*r, "backoff_base")));
+      r->fail(r->time_key("backoff_max"),
+              fmt::format("must not be less than {}", r->time_key("backoff_base")));
     const auto j = r->get_choice("jitter", {"none", "full", "equal"}, "full");
     c.retry.jitter = j == "none"   ? RetryConfig::Jitter::none
                      : j == "full" ? RetryConfig::Jitter::full
@@ -507,11 +498,11 @@ Scenario load(const std::string& text, const std::string& file,
     // The time series keeps one bucket per bucket_s of the run (and drain) in memory.
     constexpr Time kBucketsMax = 1'000'000;
     if ((s.duration + s.drain) / s.bucket >= kBucketsMax)
-      sc->fail(time_key(*sc, "bucket"),
+      sc->fail(sc->time_key("bucket"),
                fmt::format("{:.9g} s of run and drain in {:.9g} s buckets is more than {} "
                            "time-series buckets; make {} larger",
                            to_seconds(s.duration + s.drain), to_seconds(s.bucket), kBucketsMax,
-                           time_key(*sc, "bucket")));
+                           sc->time_key("bucket")));
     sc->finish();
   }
   if (auto n = top.table("network")) load_network(*n, s.network);

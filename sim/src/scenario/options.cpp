@@ -46,6 +46,12 @@ Options::~Options() = default;
 
 const std::string& Options::path() const { return impl_->path; }
 const std::string& Options::file() const { return impl_->file; }
+std::string Options::time_key(const std::string& stem) const {
+  for (const char* suffix : {"_s", "_ms", "_us", "_ns"})
+    if (has(stem + suffix)) return stem + suffix;
+  return stem + "_s";
+}
+
 std::uint64_t Options::run_seed() const { return impl_->run_seed; }
 void Options::set_run_seed(std::uint64_t seed) { impl_->run_seed = seed; }
 Time Options::run_duration() const { return impl_->run_duration; }

@@ -34,6 +34,9 @@ class Options {
   // one of them), integer or float. positive: must be > 0 (else >= 0).
   std::optional<Time> find_time(const std::string& stem, bool positive = false);
   Time get_time(const std::string& stem, Time fallback, bool positive = false);
+  // The key a duration was given as (`<stem>_s`, `_ms`, `_us` or `_ns`), or `<stem>_s` when
+  // absent: errors name the key the user wrote.
+  std::string time_key(const std::string& stem) const;
   // A rate in bits/s given as `<stem>_gbps`, `_mbps` or `_kbps`.
   std::optional<double> get_bandwidth(const std::string& stem);
   std::vector<std::string> get_strings(const std::string& key);
