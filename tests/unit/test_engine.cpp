@@ -5,6 +5,7 @@
 
 #include "sim_child.hpp"
 
+using distlab::test::metric;
 using distlab::test::run_in_child;
 
 namespace {
@@ -24,11 +25,6 @@ name = "probe"
 {}
 )",
                      duration_s, network, model_extra, faults);
-}
-
-long long metric(const nlohmann::json& j, int node, const char* name) {
-  const auto& m = j["nodes"][node]["metrics"];
-  return m.contains(name) ? m[name].get<long long>() : 0;
 }
 
 }  // namespace

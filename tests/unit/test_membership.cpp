@@ -4,6 +4,7 @@
 
 #include "sim_child.hpp"
 
+using distlab::test::metric;
 using distlab::test::run_in_child;
 
 namespace {
@@ -23,11 +24,6 @@ membership = true
 {}
 )",
                      model_extra, faults);
-}
-
-long long metric(const nlohmann::json& j, int node, const char* name) {
-  const auto& m = j["nodes"][node]["metrics"];
-  return m.contains(name) ? m[name].get<long long>() : 0;
 }
 
 }  // namespace
