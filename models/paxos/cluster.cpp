@@ -47,13 +47,13 @@ sim::ModelInstance build(sim::Options& o) {
     const auto& a = obs->agreement;
     j["agreement"] = {{"ok", a.ok()}, {"decisions", a.decisions()}, {"slots", a.slots()}};
     if (!a.ok()) j["agreement"]["violation"] = a.describe();
-    j["elections"] = obs->elections;
-    j["leaders"] = obs->leaders;
+    j["elections"] = obs->log.elections;
+    j["leaders"] = obs->log.leaders;
     j["reads"] = {{"lease", obs->lease_reads}, {"log", obs->log_reads}};
     std::string s = fmt::format(
         "  paxos       {} slots decided, {} elections, {} leaders; reads: {} under a lease, {} "
         "through the log\n",
-        a.slots(), obs->elections, obs->leaders, obs->lease_reads, obs->log_reads);
+        a.slots(), obs->log.elections, obs->log.leaders, obs->lease_reads, obs->log_reads);
     s += "  " + a.describe() + "\n";
     return sim::ModelInstance::Report{j.dump(), s, a.ok()};
   };

@@ -5,6 +5,7 @@
 
 #include "distlab/sim/check/agreement.hpp"
 #include "distlab/sim/model.hpp"
+#include "log.hpp"
 
 namespace distlab::models::paxos {
 
@@ -24,7 +25,8 @@ struct Config {
 // What the run observes: every decision goes to the agreement checker.
 struct Observer {
   sim::check::AgreementChecker agreement;
-  std::uint64_t elections = 0, leaders = 0, lease_reads = 0, log_reads = 0;
+  LogStats log;  // elections, leaders
+  std::uint64_t lease_reads = 0, log_reads = 0;
 };
 
 std::unique_ptr<sim::Protocol> make_replica(const Config& c, std::shared_ptr<Observer> obs);

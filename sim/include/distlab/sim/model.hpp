@@ -59,7 +59,6 @@ struct ModelInstance {
   };
   std::function<Report()> report;
 };
-inline constexpr NodeId kNoNode = static_cast<NodeId>(-1);
 
 struct ModelFactory {
   std::string name;

@@ -6,6 +6,7 @@
 namespace distlab::sim {
 
 using NodeId = std::uint32_t;
+inline constexpr NodeId kNoNode = static_cast<NodeId>(-1);  // no node
 using TimerId = std::uint64_t;
 
 // Simulated time is an integer count of nanoseconds (DESIGN.md, determinism rules).
