@@ -39,6 +39,9 @@ struct LogConfig {
   // The leader writes its own copy of an entry while the Accepts are on their way (Paxos Made
   // Live, section 4.3) instead of before sending them.
   bool parallel_leader_write = false;
+  // The leader tells the followers at once when it learns a slot is decided (a heartbeat that
+  // asks for no lease), instead of with its next Accept or heartbeat.
+  bool announce_decisions = false;
   std::string storage_prefix;  // keys of this group in the node's durable storage
   // Deliberately broken variants (for the checkers' tests).
   bool adopt_accepted = true;  // false: a new leader ignores values accepted in earlier ballots
@@ -258,7 +261,7 @@ class Log {
     if (h.ballot > promised_ && role_ != Role::follower) step_down(ctx);
     promise(ctx, h.ballot);
     heard_from_leader(ctx, h.ballot);
-    if (c_.lease > 0) {
+    if (c_.lease > 0 && h.lease_round > 0) {
       lease_holder_ = h.ballot;
       lease_expiry_ = grant_expiry(ctx);
       ctx.send(from, sim::Message::of(HeartbeatAck{group_, h.ballot, h.lease_round}));
@@ -356,6 +359,8 @@ class Log {
     const Cmd cmd = it->second.cmd;
     proposals_.erase(it);
     decide(ctx, slot, cmd);
+    if (c_.announce_decisions && role_ == Role::leader)
+      send_others(ctx, sim::Message::of(Heartbeat{group_, ballot_, chosen_upto_, 0}));
   }
 
   void leader_tick(sim::Context& ctx) {
@@ -366,6 +371,7 @@ class Log {
       lease_acks_.erase(lease_sent_.begin()->first);
       lease_sent_.erase(lease_sent_.begin());
     }
+    if (majority_ == 1) lease_granted(lease_round_);  // a group of one
     send_others(ctx, sim::Message::of(Heartbeat{group_, ballot_, chosen_upto_, lease_round_}));
     // Resend what a majority has not accepted yet (lost messages, slow or restarted replicas).
     for (auto& [slot, p] : proposals_) send_accept(ctx, slot, p);
@@ -380,10 +386,14 @@ class Log {
     if (it->second == before ||
         static_cast<std::size_t>(__builtin_popcountll(it->second)) != majority_)
       return;
+    lease_granted(a.lease_round);
+  }
+
+  void lease_granted(std::uint64_t round) {
     // A majority promised not to follow anyone else for a lease from when they got the
     // heartbeat, which was after it left here: count from the send time (TrueTime's earliest
     // then), or, on local clocks, minus what clocks drifting at the assumed bound can take away.
-    const sim::Time sent = lease_sent_.at(a.lease_round);
+    const sim::Time sent = lease_sent_.at(round);
     const auto margin =
         c_.lease_truetime
             ? 0
@@ -511,7 +521,7 @@ class Log {
   Ballot promised_ = 0;
   SlotVector<std::pair<Ballot, Cmd>> accepted_;
   Ballot lease_holder_ = 0;  // the leader this acceptor granted a lease to
-  sim::Time lease_expiry_ = 0;
+  sim::Time lease_expiry_ = -sim::kNever;  // none granted yet
   // Learner.
   SlotVector<Cmd> chosen_;
   std::uint64_t chosen_upto_ = 0;  // every slot below is decided and applied

@@ -97,7 +97,7 @@ struct Nack {
 };
 
 // Leader -> followers every heartbeat interval: still here; the decided prefix; a lease
-// request (round `lease_round`).
+// request (round `lease_round`; 0 asks for none: an announcement of decided slots).
 struct Heartbeat {
   std::uint32_t group = 0;
   Ballot ballot = 0;

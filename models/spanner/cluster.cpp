@@ -42,8 +42,20 @@ sim::ModelInstance build(sim::Options& o) {
   c.value_bytes = static_cast<std::uint32_t>(o.get_int_in("value_bytes", 0, 1 << 24, 4096));
   c.commit_wait = o.get_bool("commit_wait", true);
   c.safe_time_every = o.get_time("safe_time_every", c.safe_time_every, true);
+  c.lease = o.get_time("lease", c.lease, true);
+  c.paxos_heartbeat = o.get_time("paxos_heartbeat", c.paxos_heartbeat, true);
+  c.election_timeout = o.get_time("election_timeout", c.election_timeout, true);
+  if (c.lease <= 2 * c.paxos_heartbeat)
+    o.fail(o.time_key("lease"), "a lease must outlast two heartbeats (paxos_heartbeat_ms), or leaders "
+                      "lose it between renewals");
+  if (c.election_timeout < 2 * c.paxos_heartbeat)
+    o.fail(o.time_key("election_timeout"), "must be at least twice paxos_heartbeat_ms, or followers "
+                                  "start elections against a healthy leader");
+  c.retry_every = o.get_time("retry_every", c.retry_every, true);
+  c.txn_timeout = o.get_time("txn_timeout", c.txn_timeout, true);
 
   auto obs = std::make_shared<Observer>();
+  obs->agreement.resize(c.groups);
   sim::ModelInstance m;
   obs->clock = m.true_clock;
   for (std::uint32_t i = 0; i < c.servers(); ++i)
@@ -59,9 +71,27 @@ sim::ModelInstance build(sim::Options& o) {
   m.report = [c, obs] {
     const auto ext = sim::check::check_external_consistency(obs->history);
     const auto ser = sim::check::check_timestamp_serializable(obs->history);
+    const sim::check::AgreementChecker* broken = nullptr;
+    std::uint64_t slots = 0;
+    for (const auto& a : obs->agreement) {
+      slots += a.slots();
+      if (!a.ok() && !broken) broken = &a;
+    }
+    std::uint64_t committed = 0, indeterminate = 0;
+    for (const auto& t : obs->history) (t.indeterminate ? indeterminate : committed)++;
     json j;
-    j["transactions"] = obs->history.size();
+    j["transactions"] = committed;
+    j["indeterminate"] = indeterminate;
     j["aborts"] = obs->aborts;
+    j["wounds"] = obs->wounds;
+    j["given_up"] = obs->given_up;
+    j["presumed_aborts"] = obs->presumed_aborts;
+    j["paxos"] = {{"elections", obs->paxos.elections},
+                  {"leaderships", obs->leaderships},
+                  {"slots", slots},
+                  {"agreement", broken == nullptr}};
+    if (broken) j["paxos"]["violation"] = broken->describe();
+    j["committed_per_s"] = obs->committed_per_s;
     j["latency_ms"] = {{"read_write", latency(obs->rw_latency)},
                        {"read_only", latency(obs->ro_latency)},
                        {"snapshot_read", latency(obs->snapshot_latency)},
@@ -76,9 +106,15 @@ sim::ModelInstance build(sim::Options& o) {
                          h.mean() / 1e6, static_cast<double>(h.quantile(0.5)) / 1e6,
                          static_cast<double>(h.quantile(0.99)) / 1e6);
     };
-    std::string s =
-        fmt::format("  spanner     {} transactions, {} aborted attempts, commit wait {}\n",
-                    obs->history.size(), obs->aborts, c.commit_wait ? "on" : "OFF");
+    std::string s = fmt::format(
+        "  spanner     {} transactions ({} indeterminate), {} aborted attempts, commit wait {}\n",
+        committed, indeterminate, obs->aborts, c.commit_wait ? "on" : "OFF");
+    s += fmt::format("  paxos       {} log records decided, {} elections, {} leaderships\n",
+                     slots, obs->paxos.elections, obs->leaderships);
+    if (broken) s += "  agreement: " + broken->describe() + "\n";
+    s += "  committed per second:";
+    for (auto n : obs->committed_per_s) s += fmt::format(" {}", n);
+    s += "\n";
     s += "    latency ms                  count      mean       p50       p99\n";
     s += line("read-write", obs->rw_latency);
     s += line("read-only", obs->ro_latency);
@@ -88,7 +124,7 @@ sim::ModelInstance build(sim::Options& o) {
          (ext.ok ? fmt::format("ok ({} transactions)", ext.checked) : ext.violation) + "\n";
     s += "  serializability (timestamp order): " +
          (ser.ok ? fmt::format("ok ({} transactions)", ser.checked) : ser.violation) + "\n";
-    return sim::ModelInstance::Report{j.dump(), s, ext.ok && ser.ok};
+    return sim::ModelInstance::Report{j.dump(), s, ext.ok && ser.ok && broken == nullptr};
   };
   return m;
 }

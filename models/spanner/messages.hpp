@@ -65,7 +65,8 @@ struct Commit {
 struct Prepared {
   TxnId txn = 0;
   std::uint32_t attempt = 0;
-  std::uint32_t group = 0;
+  std::uint32_t group = 0;        // the participant
+  std::uint32_t coordinator = 0;  // the group it is for
   sim::Time prepare_ts = 0;
   std::size_t size_bytes() const { return 32; }
   std::string describe() const { return fmt::format("prepared txn {} group {}", txn, group); }
@@ -127,38 +128,33 @@ struct Abort {
   std::string describe() const { return fmt::format("abort txn {}", txn); }
 };
 
-// Paxos within a group, steady state (a stable leader): append a log record at every replica.
-struct LogRecord {
-  enum class Type : std::uint8_t { prepare, commit, abort } type = Type::commit;
+// A participant leader -> the coordinator group of a prepared transaction that holds a lock an
+// older transaction waits for: wound-wait across groups. A prepared transaction cannot be
+// aborted where it prepared, but its coordinator can still abort it if it is not committing.
+struct Wound {
   TxnId txn = 0;
-  sim::Time ts = 0;
-  std::vector<KeyValue> writes;
-};
-
-struct Append {
-  std::uint32_t group = 0;
-  std::uint64_t index = 0;
-  LogRecord record;
-  std::uint32_t value_bytes = 0;
-  std::size_t size_bytes() const { return 48 + kv_bytes(record.writes, value_bytes); }
-  std::string describe() const { return fmt::format("append g{} #{}", group, index); }
-};
-
-struct AppendAck {
-  std::uint32_t group = 0;
-  std::uint64_t index = 0;
+  std::uint32_t coordinator = 0;
   std::size_t size_bytes() const { return 24; }
-  std::string describe() const { return fmt::format("append-ack g{} #{}", group, index); }
+  std::string describe() const { return fmt::format("wound txn {} at g{}", txn, coordinator); }
 };
 
-// Leader -> replicas: records up to `index` are decided; nothing will commit at or below
-// `safe_ts` that is not applied yet (Spanner's t_safe).
+// A group's replica that does not lead it (or leads it but cannot serve yet: no lease, or still
+// recovering) -> client: try `hint` (kNoNode: it knows no leader).
+struct NotLeader {
+  std::uint32_t group = 0;
+  sim::NodeId hint = sim::kNoNode;
+  std::size_t size_bytes() const { return 16; }
+  std::string describe() const { return fmt::format("not-leader g{} hint {}", group, hint); }
+};
+
+// Leader -> replicas: nothing will commit at or below `safe_ts` that is not in the log's first
+// `applied` slots (Spanner's t_safe): a replica that has applied them serves reads up to it.
 struct SafeTime {
   std::uint32_t group = 0;
-  std::uint64_t index = 0;
+  std::uint64_t applied = 0;
   sim::Time safe_ts = 0;
   std::size_t size_bytes() const { return 32; }
-  std::string describe() const { return fmt::format("safe g{} #{}", group, index); }
+  std::string describe() const { return fmt::format("safe g{} <{}", group, applied); }
 };
 
 }  // namespace distlab::models::spanner

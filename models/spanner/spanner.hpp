@@ -8,6 +8,7 @@
 #include "distlab/sim/check/transactions.hpp"
 #include "distlab/sim/histogram.hpp"
 #include "distlab/sim/model.hpp"
+#include "paxos/log.hpp"
 
 namespace distlab::models::spanner {
 
@@ -25,8 +26,16 @@ struct Config {
   sim::Time snapshot_age = sim::sec(5);  // snapshot reads at TT.now().latest - age
   std::uint32_t value_bytes = 4096;
   bool commit_wait = true;
-  sim::Time txn_timeout = sim::sec(2);  // a client gives an attempt up after this
   sim::Time safe_time_every = sim::ms(100);
+  // Paxos groups (models/paxos/log.hpp): leases of 10 s (section 4.1) timed with TrueTime.
+  sim::Time lease = sim::sec(10);
+  sim::Time paxos_heartbeat = sim::ms(500);  // lease renewal and liveness
+  sim::Time election_timeout = sim::sec(2);  // randomized in [t, 2t), after a lease ran out
+  // Clients resend what is unanswered this often (to every replica of the group, to find a new
+  // leader), and give an attempt up after txn_timeout; a leader gives up active transactions
+  // (not prepared) after txn_timeout too.
+  sim::Time retry_every = sim::sec(1);
+  sim::Time txn_timeout = sim::sec(30);
 
   std::uint32_t servers() const { return zones * servers_per_zone; }
   // Server index of group g's replica in zone z (servers are numbered zone-major by index %
@@ -46,7 +55,12 @@ struct Observer {
   std::shared_ptr<sim::ModelInstance::TrueClock> clock;
   std::vector<sim::check::TxnRecord> history;
   sim::Histogram rw_latency, ro_latency, snapshot_latency, commit_wait;
-  std::uint64_t aborts = 0, timeouts = 0;
+  std::uint64_t aborts = 0, wounds = 0, presumed_aborts = 0;
+  std::uint64_t given_up = 0;  // attempts a client gave up (read-write ones: outcome unknown)
+  std::vector<sim::check::AgreementChecker> agreement;  // one per group
+  paxos::LogStats paxos;                                // elections
+  std::uint64_t leaderships = 0;                        // a leader starting to serve
+  std::vector<std::uint64_t> committed_per_s;           // transactions by second of completion
 };
 
 std::unique_ptr<sim::Protocol> make_spanserver(const Config& c, std::shared_ptr<Observer> obs);
