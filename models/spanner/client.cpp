@@ -48,7 +48,7 @@ class Client final : public sim::Protocol {
     if (const auto* r = m.get<ReadReply>()) return on_read_reply(ctx, from, *r);
     if (const auto* o = m.get<Outcome>()) return on_outcome(ctx, *o);
     if (const auto* s = m.get<SnapshotReply>()) return on_snapshot_reply(ctx, *s);
-    if (const auto* n = m.get<NotLeader>()) return on_not_leader(ctx, *n);
+    if (const auto* n = m.get<NotLeader>()) return on_not_leader(ctx, from, *n);
   }
 
  private:
@@ -141,10 +141,16 @@ class Client final : public sim::Protocol {
     for (auto g : groups()) resend(ctx, g, true);
   }
 
-  void on_not_leader(Context& ctx, const NotLeader& n) {
+  void on_not_leader(Context& ctx, NodeId from, const NotLeader& n) {
     auto it = leader_.find(n.group);
     if (it == leader_.end() || txn_ == 0) return;
-    if (n.hint != sim::kNoNode) it->second = n.hint;
+    if (n.hint != sim::kNoNode) {
+      it->second = n.hint;
+    } else if (from == it->second) {  // it knows no leader: try the group's next replica
+      std::uint32_t z = 0;
+      while (z < c_.zones && c_.replica(n.group, z) != from) ++z;
+      it->second = c_.replica(n.group, (z + 1) % c_.zones);
+    }
     // The named leader may still be recovering or waiting for its lease, or an election is
     // under way: ask again soon.
     for (const auto& [id, g] : soon_)
@@ -163,11 +169,15 @@ class Client final : public sim::Protocol {
 
   sim::Message commit_message(std::uint32_t g) const {
     std::vector<KeyValue> writes;
+    std::vector<std::uint64_t> reads;
     for (auto k : keys_)
-      if (c_.group_of(k) == g) writes.push_back({k, value_of(k), 0});
+      if (c_.group_of(k) == g) {
+        writes.push_back({k, value_of(k), 0});
+        if (c_.rw_reads) reads.push_back(k);
+      }
     const auto gs = groups();
-    return sim::Message::of(
-        Commit{txn_, attempt_no_, priority_, g, gs.front(), gs, writes, c_.value_bytes});
+    return sim::Message::of(Commit{txn_, attempt_no_, priority_, g, gs.front(), gs, writes,
+                                   c_.value_bytes, reads});
   }
   // Values are unique per attempt (and key): a read names its writer.
   std::int64_t value_of(std::uint64_t) const { return static_cast<std::int64_t>(txn_); }

@@ -60,6 +60,7 @@ sim::ModelInstance build(sim::Options& o) {
   obs->clock = m.true_clock;
   for (std::uint32_t i = 0; i < c.servers(); ++i)
     m.server_names.push_back(fmt::format("z{}s{}", i % c.zones, i / c.zones));
+  for (std::uint32_t i = 0; i < c.servers(); ++i) m.fault_targets.push_back(i);
   for (std::uint32_t k = 0; k < c.clients; ++k) m.server_names.push_back(fmt::format("tx{}", k));
   for (std::uint32_t g = 0; g < std::min<std::uint32_t>(c.groups, 16); ++g)
     m.roles[fmt::format("leader{}", g)] = c.leader(g);
@@ -86,6 +87,7 @@ sim::ModelInstance build(sim::Options& o) {
     j["wounds"] = obs->wounds;
     j["given_up"] = obs->given_up;
     j["presumed_aborts"] = obs->presumed_aborts;
+    j["lost_locks"] = obs->lost_locks;
     j["paxos"] = {{"elections", obs->paxos.elections},
                   {"leaderships", obs->leaderships},
                   {"slots", slots},

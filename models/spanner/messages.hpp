@@ -55,8 +55,9 @@ struct Commit {
   std::vector<std::uint32_t> participants;  // group ids
   std::vector<KeyValue> writes;             // this group's
   std::uint32_t value_bytes = 0;
+  std::vector<std::uint64_t> reads;  // this group's keys the transaction read (under locks)
   std::size_t size_bytes() const {
-    return 48 + 4 * participants.size() + kv_bytes(writes, value_bytes);
+    return 48 + 4 * participants.size() + kv_bytes(writes, value_bytes) + 8 * reads.size();
   }
   std::string describe() const { return fmt::format("commit txn {} group {}", txn, group); }
 };

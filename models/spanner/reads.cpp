@@ -25,13 +25,17 @@ void Spanserver::on_snapshot_read(Context& ctx, NodeId from, const SnapshotRead&
   if (leads) gr.safe_ts = std::max(gr.safe_ts, safe_at_leader(ctx, gr));
   if (q.ts <= gr.safe_ts) return answer(ctx, gr, from, q);
   gr.waiting_reads.push_back({from, q});
-  if (leads) arm_read_timer(ctx, gr, q.ts);
+  if (leads) arm_read_timer(ctx, gr, gr.waiting_reads.back());
 }
 
-// Wait for TT.after(ts): then no new commit can get a timestamp at or below it.
-void Spanserver::arm_read_timer(Context& ctx, Group& gr, Time ts) {
-  const Time wait = std::max<Time>(ts - ctx.truetime().earliest + 1, sim::us(100));
-  read_timers_[ctx.set_timer(wait)] = {gr.id, ts};
+// A leader waits for TT.after(ts): then no new commit can get a timestamp at or below it. A
+// read held back by a prepared or committing transaction waits for it to end instead
+// (serve_waiting_reads runs then, and with every periodic safe-time update).
+void Spanserver::arm_read_timer(Context& ctx, Group& gr, Group::WaitingRead& w) {
+  if (w.timer || (!gr.pending.empty() && *gr.pending.begin() <= w.read.ts)) return;
+  const Time wait = std::max<Time>(w.read.ts - ctx.truetime().earliest + 1, sim::us(100));
+  read_timers_[ctx.set_timer(wait)] = {gr.id, w.read.ts};
+  w.timer = true;
 }
 
 void Spanserver::answer(Context& ctx, Group& gr, NodeId to, const SnapshotRead& r) {
@@ -40,7 +44,8 @@ void Spanserver::answer(Context& ctx, Group& gr, NodeId to, const SnapshotRead& 
   ctx.send(to, sim::Message::of(std::move(rep)));
 }
 
-// Answers the waiting reads the safe time has passed, in arrival order.
+// Answers the waiting reads the safe time has passed, in arrival order; a serving leader sets
+// timers for the rest that now wait only for TrueTime.
 void Spanserver::serve_waiting_reads(Context& ctx, Group& gr) {
   std::vector<Group::WaitingRead> still;
   for (auto& w : gr.waiting_reads) {
@@ -50,6 +55,8 @@ void Spanserver::serve_waiting_reads(Context& ctx, Group& gr) {
       still.push_back(std::move(w));
   }
   gr.waiting_reads = std::move(still);
+  if (gr.waiting_reads.empty() || !serving(ctx, gr)) return;
+  for (auto& w : gr.waiting_reads) arm_read_timer(ctx, gr, w);
 }
 
 // Everything committed at or below the result is visible here: below the oldest prepared or

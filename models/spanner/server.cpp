@@ -99,12 +99,11 @@ void Spanserver::on_timer(Context& ctx, sim::TimerId id) {
     const auto [g, ts] = it->second;
     read_timers_.erase(it);
     Group& gr = groups_.at(g);
+    for (auto& w : gr.waiting_reads)
+      if (w.read.ts == ts) w.timer = false;
     if (!serving(ctx, gr)) return;
     gr.safe_ts = std::max(gr.safe_ts, safe_at_leader(ctx, gr));
     serve_waiting_reads(ctx, gr);
-    // Still not safe (epsilon grew meanwhile, or a transaction below ts is pending): look
-    // again later; the periodic safe-time update also serves it.
-    if (ts > gr.safe_ts) arm_read_timer(ctx, gr, ts);
     return;
   }
   if (auto it = cw_timers_.find(id); it != cw_timers_.end()) {
@@ -127,8 +126,10 @@ bool Spanserver::serving(Context& ctx, const Group& gr) const {
   return gr.serve_after == 0 || ctx.truetime().after(gr.serve_after);
 }
 
+// A leader that cannot serve (no lease: cut off from its group, or just elected) names none.
 void Spanserver::not_leader(Context& ctx, NodeId to, const Group& gr) {
-  ctx.send(to, sim::Message::of(NotLeader{gr.id, gr.log->leader_hint()}));
+  const NodeId hint = gr.log->leader_hint();
+  ctx.send(to, sim::Message::of(NotLeader{gr.id, hint == ctx.self() ? sim::kNoNode : hint}));
 }
 
 void Spanserver::send_group(Context& ctx, std::uint32_t group, const sim::Message& m) {

@@ -56,6 +56,7 @@ struct Observer {
   std::vector<sim::check::TxnRecord> history;
   sim::Histogram rw_latency, ro_latency, snapshot_latency, commit_wait;
   std::uint64_t aborts = 0, wounds = 0, presumed_aborts = 0;
+  std::uint64_t lost_locks = 0;  // commits refused: the read locks went with an old leader
   std::uint64_t given_up = 0;  // attempts a client gave up (read-write ones: outcome unknown)
   std::vector<sim::check::AgreementChecker> agreement;  // one per group
   paxos::LogStats paxos;                                // elections

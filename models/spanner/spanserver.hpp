@@ -62,6 +62,7 @@ struct Group final : paxos::Log<Record>::Host {
   struct WaitingRead {
     NodeId from;
     SnapshotRead read;
+    bool timer = false;  // a leader's timer for TT.after(read.ts) is set
   };
   std::vector<WaitingRead> waiting_reads;
   // Leader only; rebuilt when it starts leading.
@@ -70,6 +71,9 @@ struct Group final : paxos::Log<Record>::Host {
   sim::Time last_ts = 0;         // last timestamp assigned
   sim::Time last_commit_ts = 0;  // LastTS(): the last commit whose commit wait is over
   std::multiset<sim::Time> pending;  // prepared or committing, not over
+  void unpend(sim::Time ts) {
+    if (auto it = pending.find(ts); it != pending.end()) pending.erase(it);
+  }
   LockTable locks;
   std::map<TxnId, TxnAtLeader> txns;
   std::set<TxnId> aborted;  // aborted here before preparing
@@ -133,7 +137,7 @@ class Spanserver final : public sim::Protocol {
   void on_safe_time(sim::Context& ctx, const SafeTime& s);
   void advertise_safe(sim::Context& ctx, Group& gr);
   sim::Time safe_at_leader(sim::Context& ctx, const Group& gr) const;
-  void arm_read_timer(sim::Context& ctx, Group& gr, sim::Time ts);
+  void arm_read_timer(sim::Context& ctx, Group& gr, Group::WaitingRead& w);
   void answer(sim::Context& ctx, Group& gr, NodeId to, const SnapshotRead& r);
   void serve_waiting_reads(sim::Context& ctx, Group& gr);
   void raise_follower_safe(Group& gr);

@@ -151,6 +151,17 @@ void Spanserver::on_commit(Context& ctx, NodeId from, const Commit& c) {
       tell_prepared(ctx, gr, c.txn, t);
     return;
   }
+  // Its reads here were made under shared locks that must still be held: a leader that lost
+  // them (a new leader: locks live only in the leader's memory) cannot vouch for the reads.
+  for (auto key : c.reads)
+    if (!t.shared.count(key) && !t.exclusive.count(key)) {
+      ++obs_->lost_locks;
+      t.commit = c;
+      t.commit_requested = true;
+      abort_here(ctx, gr, c.txn, true);
+      if (coordinator) decide_abort(ctx, gr, c.txn, c.participants);
+      return;
+    }
   t.commit_requested = true;
   t.commit = c;
   t.start_latest = ctx.truetime().latest;
@@ -296,8 +307,9 @@ void Spanserver::on_logged(Context& ctx, Group& gr, TxnId txn, Record::Type type
     return tell_prepared(ctx, gr, txn, t);
   }
   if (type == Record::Type::abort) {  // a participant told to abort
-    gr.pending.erase(gr.pending.find(t.ts));
+    gr.unpend(t.ts);
     release(ctx, gr, txn);
+    advertise_safe(ctx, gr);
     return;
   }
   t.logged = true;
@@ -314,7 +326,7 @@ void Spanserver::finish_commit(Context& ctx, Group& gr, TxnId txn) {
   const bool coordinator = t.commit.coordinator == gr.id;
   if (!t.logged || (coordinator && !t.waited)) return;
   gr.last_commit_ts = std::max(gr.last_commit_ts, t.ts);
-  gr.pending.erase(gr.pending.find(t.ts));
+  gr.unpend(t.ts);
   if (coordinator) {
     const Time waited = c_.commit_wait ? std::max<Time>(ctx.now() - t.logged_at, 0) : 0;
     ctx.send(t.client, sim::Message::of(Outcome{txn, 0, true, t.ts, waited}));
@@ -342,7 +354,7 @@ void Spanserver::on_decision(Context& ctx, const Decision& d) {
     replicate(ctx, gr, Record{Record::Type::abort, d.txn, t.ts, 0, {}, {}, 0});
     return;
   }
-  gr.pending.erase(gr.pending.find(t.ts));
+  gr.unpend(t.ts);
   t.ts = d.ts;
   gr.pending.insert(t.ts);
   gr.last_ts = std::max(gr.last_ts, t.ts);

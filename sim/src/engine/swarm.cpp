@@ -11,7 +11,9 @@ std::vector<FaultSpec> swarm_faults(const Scenario& s, const ModelInstance& m, s
   const SwarmConfig& c = s.swarm;
   if (!c.enabled) return out;
   Rng rng(seed, "swarm", 0);
-  const auto& servers = m.server_names;
+  std::vector<std::string> servers;
+  if (m.fault_targets.empty()) servers = m.server_names;
+  for (NodeId id : m.fault_targets) servers.push_back(m.server_names.at(id));
   auto pick = [&]() -> const std::string& { return servers[rng.uniform(servers.size())]; };
   auto time_in = [&](Time lo, Time hi) {
     return lo + static_cast<Time>(rng.uniform(static_cast<std::uint64_t>(hi - lo)));
