@@ -194,7 +194,7 @@ class Client final : public sim::Protocol {
     if (!o.committed) return aborted(ctx);
     rec_.committed = true;
     rec_.ts = o.ts;
-    obs_->commit_wait.record(o.commit_wait);
+    if (rec_.invoke >= c_.warmup) obs_->commit_wait.record(o.commit_wait);
     done(ctx, obs_->rw_latency);
   }
 
@@ -237,7 +237,7 @@ class Client final : public sim::Protocol {
     ctx.cancel_timer(retry_);
     txn_ = 0;
     rec_.complete = obs_->clock->now();
-    h.record(rec_.complete - rec_.invoke);
+    if (rec_.invoke >= c_.warmup) h.record(rec_.complete - rec_.invoke);
     obs_->history.push_back(rec_);
     const auto second = static_cast<std::size_t>(rec_.complete / sim::sec(1));
     if (obs_->committed_per_s.size() <= second) obs_->committed_per_s.resize(second + 1);

@@ -38,6 +38,7 @@ sim::ModelInstance build(sim::Options& o) {
            "(the rest are snapshot reads)");
   c.rw_reads = o.get_bool("rw_reads", c.rw_reads);
   c.think = o.get_time("think", c.think);
+  c.warmup = o.get_time("warmup", c.warmup);
   c.snapshot_age = o.get_time("snapshot_age", c.snapshot_age);
   c.value_bytes = static_cast<std::uint32_t>(o.get_int_in("value_bytes", 0, 1 << 24, 4096));
   c.commit_wait = o.get_bool("commit_wait", true);
@@ -60,8 +61,10 @@ sim::ModelInstance build(sim::Options& o) {
   obs->clock = m.true_clock;
   for (std::uint32_t i = 0; i < c.servers(); ++i)
     m.server_names.push_back(fmt::format("z{}s{}", i % c.zones, i / c.zones));
-  for (std::uint32_t i = 0; i < c.servers(); ++i) m.fault_targets.push_back(i);
-  for (std::uint32_t k = 0; k < c.clients; ++k) m.server_names.push_back(fmt::format("tx{}", k));
+  for (std::uint32_t k = 0; k < c.clients; ++k) {
+    m.client_nodes.push_back(static_cast<sim::NodeId>(m.server_names.size()));
+    m.server_names.push_back(fmt::format("tx{}", k));
+  }
   for (std::uint32_t g = 0; g < std::min<std::uint32_t>(c.groups, 16); ++g)
     m.roles[fmt::format("leader{}", g)] = c.leader(g);
   const auto servers = c.servers();

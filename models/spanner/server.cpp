@@ -63,9 +63,20 @@ void Spanserver::start(Context& ctx, bool recovering) {
         else
           gr.log->start(ctx, c_.leader(g) == ctx.self());  // the zone-0 replica stands first
       }
-  safe_timer_ = ctx.set_timer(c_.safe_time_every);
-  // The first tick at once: the replica that stands first is elected before clients arrive.
-  paxos_timer_ = ctx.set_timer(recovering ? c_.paxos_heartbeat : 1);
+  // Each group has its own timers at its own phase, as independent groups would: ticking every
+  // group at once would send bursts of heartbeats and safe times that queue at the CPU. The
+  // first Paxos tick of a replica that stands first comes at once (elected before clients
+  // arrive).
+  for (auto& [g, gr] : groups_) {
+    const bool stand = !recovering && c_.leader(g) == ctx.self();
+    group_timers_[ctx.set_timer(stand ? 1 : jitter(ctx, c_.paxos_heartbeat))] = {g, false};
+    group_timers_[ctx.set_timer(jitter(ctx, c_.safe_time_every))] = {g, true};
+  }
+}
+
+// A period drawn from [t/2, 3t/2): timers of different groups drift apart.
+sim::Time Spanserver::jitter(Context& ctx, Time t) {
+  return std::max<Time>(1, t / 2 + static_cast<Time>(ctx.rng().uniform01() * static_cast<double>(t)));
 }
 
 void Spanserver::on_message(Context& ctx, NodeId from, const sim::Message& m) {
@@ -85,15 +96,14 @@ void Spanserver::on_message(Context& ctx, NodeId from, const sim::Message& m) {
 }
 
 void Spanserver::on_timer(Context& ctx, sim::TimerId id) {
-  if (id == paxos_timer_) {
-    paxos_timer_ = ctx.set_timer(c_.paxos_heartbeat);
-    for (auto& [g, gr] : groups_) gr.log->tick(ctx);
-    return;
-  }
-  if (id == safe_timer_) {
-    safe_timer_ = ctx.set_timer(c_.safe_time_every);
-    for (auto& [g, gr] : groups_) housekeeping(ctx, gr);
-    return;
+  if (auto it = group_timers_.find(id); it != group_timers_.end()) {
+    const auto [g, house] = it->second;
+    group_timers_.erase(it);
+    Group& gr = groups_.at(g);
+    group_timers_[ctx.set_timer(jitter(ctx, house ? c_.safe_time_every : c_.paxos_heartbeat))] = {
+        g, house};
+    if (house) return housekeeping(ctx, gr);
+    return gr.log->tick(ctx);
   }
   if (auto it = read_timers_.find(id); it != read_timers_.end()) {
     const auto [g, ts] = it->second;

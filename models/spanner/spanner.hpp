@@ -23,6 +23,7 @@ struct Config {
   double ro_fraction = 0.25;  // read-only transactions (strong); the rest: snapshot reads
   bool rw_reads = false;      // read-write transactions read their keys first (under locks)
   sim::Time think = sim::ms(10);
+  sim::Time warmup = 0;  // transactions started before this are left out of the latencies
   sim::Time snapshot_age = sim::sec(5);  // snapshot reads at TT.now().latest - age
   std::uint32_t value_bytes = 4096;
   bool commit_wait = true;

@@ -145,7 +145,8 @@ class Spanserver final : public sim::Protocol {
   Config c_;
   std::shared_ptr<Observer> obs_;
   std::map<std::uint32_t, Group> groups_;
-  sim::TimerId safe_timer_ = 0, paxos_timer_ = 0;
+  static sim::Time jitter(sim::Context& ctx, sim::Time t);
+  std::map<sim::TimerId, std::pair<std::uint32_t, bool>> group_timers_;  // group, housekeeping?
   std::map<sim::TimerId, std::pair<std::uint32_t, TxnId>> cw_timers_;  // commit wait
   std::map<sim::TimerId, std::pair<std::uint32_t, sim::Time>> read_timers_;  // group, read ts
   std::map<sim::TimerId, std::uint32_t> serve_timers_;  // group that may serve then

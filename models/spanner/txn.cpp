@@ -134,7 +134,12 @@ void Spanserver::on_commit(Context& ctx, NodeId from, const Commit& c) {
   if (!serving(ctx, gr)) return not_leader(ctx, from, gr);
   const bool coordinator = c.coordinator == gr.id;
   if (auto o = gr.outcomes.find(c.txn); o != gr.outcomes.end()) {
-    // Decided (a retry, or the client asking a new leader): the coordinator answers.
+    // Decided (a retry, or the client asking a new leader): the coordinator answers, once the
+    // commit's commit wait is over (finish_commit answers then).
+    if (auto t = gr.txns.find(c.txn); t != gr.txns.end()) {
+      t->second.client = from;
+      return;
+    }
     if (coordinator)
       ctx.send(from, sim::Message::of(
                          Outcome{c.txn, c.attempt, o->second != kAborted,
@@ -254,8 +259,10 @@ void Spanserver::on_prepared(Context& ctx, NodeId from, const Prepared& p) {
   auto answer = [&](bool commit, Time ts) {
     ctx.send(from, sim::Message::of(Decision{p.txn, 0, p.group, commit, ts}));
   };
-  if (auto o = gr.outcomes.find(p.txn); o != gr.outcomes.end())
+  if (auto o = gr.outcomes.find(p.txn); o != gr.outcomes.end()) {
+    if (gr.txns.count(p.txn)) return;  // still in its commit wait: finish_commit tells them
     return answer(o->second != kAborted, o->second == kAborted ? 0 : o->second);
+  }
   if (gr.aborted.count(p.txn)) return answer(false, 0);
   auto t = gr.txns.find(p.txn);
   if (t != gr.txns.end() && t->second.commit_requested && t->second.commit.coordinator == gr.id) {
@@ -279,8 +286,10 @@ void Spanserver::maybe_decide(Context& ctx, Group& gr, TxnId txn) {
   t.ts = s;
   gr.last_ts = s;
   gr.pending.insert(s);
+  // Commit wait runs alongside Paxos: its timer is set before the log write (a timer set
+  // after a storage write would wait for the write first).
+  commit_wait_check(ctx, gr, txn);
   replicate(ctx, gr, Record{Record::Type::commit, txn, s, 0, {}, t.commit.writes, 0});
-  commit_wait_check(ctx, gr, txn);  // commit wait runs alongside Paxos
 }
 
 void Spanserver::commit_wait_check(Context& ctx, Group& gr, TxnId txn) {

@@ -74,6 +74,7 @@ struct NodeState {
   NodeId id = 0;
   std::string name;
   bool client = false;
+  bool cost_free = false;  // a workload client or a model's own client: no [node] CPU cost
   Status status = Status::up;
   std::uint32_t incarnation = 0;  // bumps at each crash: older timers and arrivals are void
   std::unique_ptr<Protocol> proto;

@@ -11,9 +11,10 @@ std::vector<FaultSpec> swarm_faults(const Scenario& s, const ModelInstance& m, s
   const SwarmConfig& c = s.swarm;
   if (!c.enabled) return out;
   Rng rng(seed, "swarm", 0);
-  std::vector<std::string> servers;
-  if (m.fault_targets.empty()) servers = m.server_names;
-  for (NodeId id : m.fault_targets) servers.push_back(m.server_names.at(id));
+  std::vector<std::string> servers;  // those faults may pick: not the model's own clients
+  for (NodeId id = 0; id < m.server_names.size(); ++id)
+    if (std::find(m.client_nodes.begin(), m.client_nodes.end(), id) == m.client_nodes.end())
+      servers.push_back(m.server_names[id]);
   auto pick = [&]() -> const std::string& { return servers[rng.uniform(servers.size())]; };
   auto time_in = [&](Time lo, Time hi) {
     return lo + static_cast<Time>(rng.uniform(static_cast<std::uint64_t>(hi - lo)));

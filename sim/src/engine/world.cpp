@@ -19,6 +19,7 @@ World::World(const Scenario& s, std::uint64_t seed, ModelInstance model, Recorde
     n->id = static_cast<NodeId>(nodes_.size());
     n->name = std::move(name);
     n->client = client;
+    n->cost_free = client;
     n->rng = Rng(seed, client ? "client" : "node", n->id);
     n->clock_rng = Rng(seed, "clock", n->id);
     if (!client) init_clock(*n);
@@ -29,6 +30,7 @@ World::World(const Scenario& s, std::uint64_t seed, ModelInstance model, Recorde
     server_ids_.push_back(static_cast<NodeId>(nodes_.size()));
     add_node(name, false);
   }
+  for (NodeId id : model_.client_nodes) nodes_.at(id)->cost_free = true;
   std::uint32_t client_no = 0;
   for (const auto& wl : s_.workloads)
     for (std::uint32_t i = 0; i < wl.clients; ++i)
@@ -346,7 +348,7 @@ void World::deliver(Event& e) {
 }
 
 bool World::cpu_busy(NodeState& n) const {
-  if (n.client || s_.node.cpu_per_message == 0) return false;
+  if (n.cost_free || s_.node.cpu_per_message == 0) return false;
   return n.busy_until > now() || !n.inbox.empty();
 }
 
@@ -372,7 +374,7 @@ void World::run_timer(Event& e) {
 void World::run_delivery(Event& e) {
   NodeState& to = *nodes_[e.node];
   NodeState& from = *nodes_[e.from];
-  const Time cpu = to.client ? 0 : s_.node.cpu_per_message;
+  const Time cpu = to.cost_free ? 0 : s_.node.cpu_per_message;
   ++to.counters.delivered;
   rec_.trace_message("deliver", now(), from.name, to.name, e.msg, e.a);
   const NodeId src = e.from;

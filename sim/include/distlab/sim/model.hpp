@@ -41,9 +41,10 @@ struct ModelInstance {
   // The servers membership applies to (default: all). Others (a backing store, say) start
   // normally, are never in the member list, and cannot be named by join or leave.
   std::vector<NodeId> member_servers;
-  // The servers [swarm]'s random faults may pick (crash, pause, partition, clock faults;
-  // default: all). A model whose own client nodes are among its servers leaves them out.
-  std::vector<NodeId> fault_targets;
+  // Servers that are the model's own clients (Spanner's transaction clients, say): [node]'s
+  // CPU cost does not apply to them (as to workload clients), and [swarm]'s random faults
+  // never pick them.
+  std::vector<NodeId> client_nodes;
 
   // True simulated time, for the model's own measurements (an observer outside the nodes; the
   // nodes' handlers read their drifting ctx.now()). The engine sets `now` before the run.
