@@ -150,6 +150,7 @@ class Log {
   }
 
   bool is_leader() const { return role_ == Role::leader; }
+  Ballot ballot() const { return ballot_; }  // of its current or last candidacy
   // Leads, and has applied every slot decided before its leadership.
   bool ready() const { return role_ == Role::leader && chosen_upto_ >= ready_slot_; }
   // Holds a lease now: no other replica can lead until it has run out.
@@ -245,7 +246,7 @@ class Log {
       ctx.send(from, sim::Message::of(Nack{group_, a.ballot, promised_}));
       return;
     }
-    if (a.ballot > promised_ && role_ != Role::follower) step_down(ctx);
+    if (role_ == Role::leader ? a.ballot > promised_ : role_ == Role::candidate) step_down(ctx);
     promise(ctx, a.ballot);
     heard_from_leader(ctx, a.ballot);
     accept(ctx, a.entry);
@@ -258,7 +259,8 @@ class Log {
       ctx.send(from, sim::Message::of(Nack{group_, h.ballot, promised_}));
       return;
     }
-    if (h.ballot > promised_ && role_ != Role::follower) step_down(ctx);
+    // A live leader: a leader with a lower ballot steps down, a candidate gives up.
+    if (role_ == Role::leader ? h.ballot > promised_ : role_ == Role::candidate) step_down(ctx);
     promise(ctx, h.ballot);
     heard_from_leader(ctx, h.ballot);
     if (c_.lease > 0 && h.lease_round > 0) {
@@ -411,14 +413,11 @@ class Log {
     role_ = Role::candidate;
     ballot_ = make_ballot(std::max(round_of(promised_), max_round_seen_) + 1, ctx.self());
     max_round_seen_ = round_of(ballot_);
-    promise(ctx, ballot_);
-    promises_ = {ctx.self()};
+    promises_.clear();
     best_.clear();
-    for (std::uint64_t s = chosen_upto_; s < accepted_.end(); ++s)
-      if (const auto* a = accepted_.find(s)) best_[s] = *a;
     reset_deadline(ctx);
     send_others(ctx, sim::Message::of(Prepare{group_, ballot_, chosen_upto_}));
-    if (promises_.size() >= majority_) become_leader(ctx);  // a single replica
+    maybe_win(ctx);  // a single replica
   }
 
   void on_promise(sim::Context& ctx, sim::NodeId from, const Promise<Cmd>& p) {
@@ -428,7 +427,24 @@ class Log {
       if (it == best_.end() || e.ballot > it->second.first) best_[e.slot] = {e.ballot, e.cmd};
     }
     promises_.insert(from);
-    if (promises_.size() >= majority_) become_leader(ctx);
+    maybe_win(ctx);
+  }
+
+  // A candidate's own acceptor promises last, once the others' promises make a majority with
+  // it: a candidate cut off from the group then holds no promise that would make it refuse
+  // (and so depose) a healthy leader when it is back (the disruption Raft's pre-vote avoids).
+  void maybe_win(sim::Context& ctx) {
+    if (promises_.size() + 1 < majority_) return;
+    if (promised_ > ballot_ || lease_blocks(ctx, ballot_)) return;  // it promised others since
+    promise(ctx, ballot_);
+    promises_.insert(ctx.self());
+    for (std::uint64_t s = chosen_upto_; s < accepted_.end(); ++s) {
+      const auto* a = accepted_.find(s);
+      if (!a) continue;
+      auto it = best_.find(s);
+      if (it == best_.end() || a->first > it->second.first) best_[s] = *a;
+    }
+    become_leader(ctx);
   }
 
   void become_leader(sim::Context& ctx) {

@@ -20,7 +20,6 @@ using sim::Context;
 using sim::NodeId;
 using sim::Time;
 
-constexpr std::uint32_t kAttemptBits = 12;
 
 class Client final : public sim::Protocol {
  public:
@@ -81,12 +80,13 @@ class Client final : public sim::Protocol {
   // Every attempt is a transaction of its own at the servers.
   void attempt(Context& ctx) {
     ++attempt_no_;
-    txn_ = (static_cast<TxnId>(no_) << 40) | (seq_ << kAttemptBits) |
-           (attempt_no_ & ((1u << kAttemptBits) - 1));
+    if (attempt_no_ > kMaxAttempts) return give_up(ctx);
+    txn_ = (static_cast<TxnId>(no_) << 40) | (seq_ << kAttemptBits) | attempt_no_;
     attempt_start_ = ctx.now();
     rec_.reads.clear();
     rec_.writes.clear();
     reads_waiting_.clear();
+    read_epoch_.clear();
     groups_waiting_.clear();
     commit_sent_ = false;
     read_ts_ = 0;
@@ -162,7 +162,12 @@ class Client final : public sim::Protocol {
     if (r.txn != txn_ || kind_ != Kind::rw || commit_sent_) return;
     if (!r.ok) return aborted(ctx);
     if (!reads_waiting_.erase(r.kv.key)) return;  // a duplicate
-    leader_[c_.group_of(r.kv.key)] = from;
+    const std::uint32_t g = c_.group_of(r.kv.key);
+    leader_[g] = from;
+    // Its read locks live at the leader that answered: all of a group's reads must come from
+    // one leader (0: they did not, and the commit will be refused).
+    auto [e, fresh] = read_epoch_.try_emplace(g, r.epoch);
+    if (!fresh && e->second != r.epoch) e->second = 0;
     rec_.reads.push_back({r.kv.key, r.kv.version, r.kv.value});
     if (reads_waiting_.empty()) commit(ctx);
   }
@@ -176,8 +181,9 @@ class Client final : public sim::Protocol {
         if (c_.rw_reads) reads.push_back(k);
       }
     const auto gs = groups();
+    auto e = read_epoch_.find(g);
     return sim::Message::of(Commit{txn_, attempt_no_, priority_, g, gs.front(), gs, writes,
-                                   c_.value_bytes, reads});
+                                   c_.value_bytes, reads, e == read_epoch_.end() ? 0 : e->second});
   }
   // Values are unique per attempt (and key): a read names its writer.
   std::int64_t value_of(std::uint64_t) const { return static_cast<std::int64_t>(txn_); }
@@ -190,8 +196,9 @@ class Client final : public sim::Protocol {
   }
 
   void on_outcome(Context& ctx, const Outcome& o) {
-    if (o.txn != txn_ || !commit_sent_) return;
-    if (!o.committed) return aborted(ctx);
+    if (o.txn != txn_) return;
+    if (!o.committed) return aborted(ctx);  // also before its commit: wounded after its reads
+    if (!commit_sent_) return;
     rec_.committed = true;
     rec_.ts = o.ts;
     if (rec_.invoke >= c_.warmup) obs_->commit_wait.record(o.commit_wait);
@@ -213,10 +220,16 @@ class Client final : public sim::Protocol {
   void aborted(Context& ctx) {
     ++obs_->aborts;
     ctx.cancel_timer(retry_);
-    for (auto g : groups()) ctx.send(leader_[g], sim::Message::of(Abort{txn_, attempt_no_, g}));
+    send_abort(ctx);
     txn_ = 0;  // late answers to this attempt are ignored
     const auto backoff = static_cast<Time>((1 + ctx.rng().uniform01()) * 1e6 * attempt_no_);
     backoff_ = ctx.set_timer(std::min<Time>(backoff, sim::ms(100)));
+  }
+
+  // Tells every group's leader the attempt is over (its locks go); the next attempt also
+  // supersedes it where this is lost.
+  void send_abort(Context& ctx) {
+    for (auto g : groups()) ctx.send(leader_[g], sim::Message::of(Abort{txn_, attempt_no_, g}));
   }
 
   // No answer for txn_timeout: a read-write transaction whose commit went out may have
@@ -227,7 +240,7 @@ class Client final : public sim::Protocol {
       rec_.indeterminate = true;
       obs_->history.push_back(rec_);
     } else if (kind_ == Kind::rw) {
-      for (auto g : groups()) ctx.send(leader_[g], sim::Message::of(Abort{txn_, attempt_no_, g}));
+      send_abort(ctx);
     }
     txn_ = 0;
     think_ = ctx.set_timer(c_.think);
@@ -256,6 +269,7 @@ class Client final : public sim::Protocol {
   std::uint32_t attempt_no_ = 0;
   Time attempt_start_ = 0, read_ts_ = 0;
   std::set<std::uint64_t> reads_waiting_;   // read-write: keys not read yet
+  std::map<std::uint32_t, std::uint64_t> read_epoch_;  // group -> epoch of its read replies
   std::set<std::uint32_t> groups_waiting_;  // reads at a timestamp: groups not answered yet
   bool commit_sent_ = false;
   Time priority_ = 0;

@@ -29,7 +29,10 @@ bool LockTable::acquire(const Owner& who, std::uint64_t key, bool exclusive) {
   if (l.exclusive && l.exclusive->second == who.second) return true;
   const bool holds_shared = l.shared.count(who) != 0;
   if (!exclusive && holds_shared) return true;
-  if (conflicts(l, who, exclusive).empty() && (l.queue.empty() || holds_shared)) {
+  // The queue is in age order: an older request goes ahead of younger ones (an older
+  // transaction never waits behind a younger one that merely asked first).
+  if (conflicts(l, who, exclusive).empty() &&
+      (l.queue.empty() || holds_shared || who < l.queue.front().who)) {
     if (exclusive) {
       l.shared.erase(who);  // an upgrade
       l.exclusive = who;
@@ -38,7 +41,9 @@ bool LockTable::acquire(const Owner& who, std::uint64_t key, bool exclusive) {
     }
     return true;
   }
-  l.queue.push_back({who, exclusive});
+  auto pos = std::find_if(l.queue.begin(), l.queue.end(),
+                          [&](const Request& r) { return who < r.who; });
+  l.queue.insert(pos, {who, exclusive});
   return false;
 }
 

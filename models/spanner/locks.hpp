@@ -27,8 +27,9 @@ class LockTable {
 
   // Younger holders of `key` that conflict with `who` taking it.
   std::vector<TxnId> younger_conflicts(const Owner& who, std::uint64_t key, bool exclusive) const;
-  // Grants the lock (true) if it is free for `who` and nobody queues ahead (an upgrade from
-  // shared does not queue: the others wait for it), else queues the request (false).
+  // Grants the lock (true) if it is free for `who` and no older request queues (an upgrade
+  // from shared does not queue: the others wait for it), else queues the request in age
+  // order (false).
   bool acquire(const Owner& who, std::uint64_t key, bool exclusive);
   // Drops `who`'s locks and queued requests on `keys`; returns the queued requests that are
   // granted as a result, in queue order.

@@ -10,7 +10,11 @@
 
 namespace distlab::models::spanner {
 
+// A transaction attempt: (client << 40) | (sequence << kAttemptBits) | attempt. Every attempt
+// of a transaction is a transaction of its own at the servers, with the same wound-wait age.
 using TxnId = std::uint64_t;
+inline constexpr std::uint32_t kAttemptBits = 12;
+inline constexpr std::uint32_t kMaxAttempts = (1u << kAttemptBits) - 1;
 
 struct KeyValue {
   std::uint64_t key = 0;
@@ -39,7 +43,8 @@ struct ReadReply {
   bool ok = true;  // false: wounded (aborted), retry the transaction
   KeyValue kv;
   std::uint32_t value_bytes = 0;
-  std::size_t size_bytes() const { return 40 + value_bytes; }
+  std::uint64_t epoch = 0;  // the leader's Paxos ballot: its locks live as long as it
+  std::size_t size_bytes() const { return 48 + value_bytes; }
   std::string describe() const {
     return fmt::format("read-reply txn {} {}", txn, ok ? "ok" : "aborted");
   }
@@ -56,8 +61,9 @@ struct Commit {
   std::vector<KeyValue> writes;             // this group's
   std::uint32_t value_bytes = 0;
   std::vector<std::uint64_t> reads;  // this group's keys the transaction read (under locks)
+  std::uint64_t read_epoch = 0;      // the epoch of the leader that answered them
   std::size_t size_bytes() const {
-    return 48 + 4 * participants.size() + kv_bytes(writes, value_bytes) + 8 * reads.size();
+    return 56 + 4 * participants.size() + kv_bytes(writes, value_bytes) + 8 * reads.size();
   }
   std::string describe() const { return fmt::format("commit txn {} group {}", txn, group); }
 };

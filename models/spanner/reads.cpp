@@ -70,6 +70,7 @@ Time Spanserver::safe_at_leader(Context& ctx, const Group& gr) const {
 // Leader: tell the replicas how far they may serve reads once they have applied the log as
 // far as this leader has.
 void Spanserver::advertise_safe(Context& ctx, Group& gr) {
+  if (!serving(ctx, gr)) return;  // without its lease it can promise nothing
   gr.safe_ts = std::max(gr.safe_ts, safe_at_leader(ctx, gr));
   const SafeTime s{gr.id, gr.log->applied_upto(), gr.safe_ts};
   for (NodeId r : gr.replicas)

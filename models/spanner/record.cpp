@@ -47,6 +47,7 @@ std::string Record::encode() const {
   put(out, static_cast<std::uint8_t>(type));
   put(out, txn);
   put(out, ts);
+  put(out, priority);
   put(out, coordinator);
   put(out, value_bytes);
   put(out, static_cast<std::uint32_t>(participants.size()));
@@ -63,7 +64,7 @@ Record Record::decode(std::string_view in) {
   Record r;
   std::uint8_t type = 0;
   std::uint32_t np = 0, nw = 0;
-  if (!take(in, type) || !take(in, r.txn) || !take(in, r.ts) || !take(in, r.coordinator) ||
+  if (!take(in, type) || !take(in, r.txn) || !take(in, r.ts) || !take(in, r.priority) || !take(in, r.coordinator) ||
       !take(in, r.value_bytes) || !take(in, np) || !take(in, nw) || type > 3)
     return {};
   r.type = static_cast<Type>(type);

@@ -16,6 +16,7 @@ struct Record {
   Type type = Type::noop;
   TxnId txn = 0;
   sim::Time ts = 0;                         // prepare or commit timestamp
+  sim::Time priority = 0;                   // prepare: the transaction's wound-wait age
   std::uint32_t coordinator = 0;            // prepare: the coordinator group
   std::vector<std::uint32_t> participants;  // prepare: every participant group
   std::vector<KeyValue> writes;             // prepare and commit: this group's writes

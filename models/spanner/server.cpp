@@ -192,6 +192,7 @@ void Spanserver::now_leading(Context& ctx, Group& gr) {
     TxnAtLeader& t = gr.txns[txn];
     t.phase = TxnAtLeader::Phase::prepared;
     t.first_seen = ctx.now();
+    t.priority = r.priority;
     t.ts = r.ts;
     t.prepare_logged = true;
     t.commit = Commit{txn, 0, 0, gr.id, r.coordinator, r.participants, r.writes, c_.value_bytes};
@@ -246,8 +247,9 @@ void Spanserver::housekeeping(Context& ctx, Group& gr) {
     if (now - e.first_seen > c_.txn_timeout && !gr.txns.count(txn)) presumed.push_back(txn);
   for (TxnId txn : presumed) {
     gr.early.erase(txn);
+    gr.aborted.insert(txn);  // a Commit arriving meanwhile is refused
     ++obs_->presumed_aborts;
-    replicate(ctx, gr, Record{Record::Type::abort, txn, 0, 0, {}, {}, 0});
+    replicate(ctx, gr, Record{Record::Type::abort, txn, 0, 0, 0, {}, {}, 0});
   }
 }
 

@@ -36,6 +36,7 @@ struct TxnAtLeader {
   std::map<std::uint32_t, sim::Time> prepares;  // coordinator: participant group -> prepare ts
   sim::Time ts = 0;                             // prepare ts (participant) or commit ts
   bool prepare_logged = false, logged = false, waited = false;
+  bool locking = false;  // asking for its locks: it does not move on until all are asked for
   sim::Time logged_at = 0;      // local time the commit record was decided
   sim::Time prepared_sent = 0;  // participant: when it last told the coordinator
   LockTable::Owner owner(TxnId id) const { return {priority, id}; }
@@ -120,6 +121,7 @@ class Spanserver final : public sim::Protocol {
   void on_abort(sim::Context& ctx, const Abort& a);
   void on_wound(sim::Context& ctx, const Wound& w);
   bool lock(sim::Context& ctx, Group& gr, TxnId txn, std::uint64_t key, bool exclusive);
+  void supersede(sim::Context& ctx, Group& gr, TxnId txn);
   void wound_holders(sim::Context& ctx, Group& gr, TxnId txn, std::uint64_t key, bool exclusive);
   void release(sim::Context& ctx, Group& gr, TxnId txn);
   void abort_here(sim::Context& ctx, Group& gr, TxnId txn, bool tell_client);

@@ -98,6 +98,7 @@ void Spanserver::abort_here(Context& ctx, Group& gr, TxnId txn, bool tell_client
 void Spanserver::decide_abort(Context& ctx, Group& gr, TxnId txn,
                               const std::vector<std::uint32_t>& participants) {
   gr.aborted.insert(txn);
+  gr.early.erase(txn);
   for (std::uint32_t p : participants)
     if (p != gr.id) send_group(ctx, p, sim::Message::of(Decision{txn, 0, p, false, 0}));
 }
@@ -114,9 +115,28 @@ TxnAtLeader& txn_at(Group& gr, TxnId txn, NodeId client, Time prio, Time now) {
   return it->second;
 }
 
+// A later attempt of a transaction ends its earlier ones here that are still active (their
+// client moved on; its Abort may have been lost): they would hold locks the new one waits for.
+void Spanserver::supersede(Context& ctx, Group& gr, TxnId txn) {
+  if (gr.txns.count(txn)) return;
+  std::vector<TxnId> old;
+  for (auto it = gr.txns.lower_bound(txn >> kAttemptBits << kAttemptBits);
+       it != gr.txns.end() && it->first < txn; ++it)
+    if (it->second.phase == TxnAtLeader::Phase::active) old.push_back(it->first);
+  for (TxnId o : old) {
+    auto it = gr.txns.find(o);
+    if (it == gr.txns.end()) continue;
+    const bool coordinator = it->second.commit_requested && it->second.commit.coordinator == gr.id;
+    const auto parts = it->second.commit.participants;
+    abort_here(ctx, gr, o, false);
+    if (coordinator) decide_abort(ctx, gr, o, parts);
+  }
+}
+
 void Spanserver::on_read(Context& ctx, NodeId from, const Read& r) {
   Group& gr = groups_.at(r.group);
   if (!serving(ctx, gr)) return not_leader(ctx, from, gr);
+  supersede(ctx, gr, r.txn);
   if (gr.aborted.count(r.txn) || gr.outcomes.count(r.txn)) {
     ctx.send(from, sim::Message::of(ReadReply{r.txn, r.attempt, false, {}, 0}));
     return;
@@ -126,7 +146,14 @@ void Spanserver::on_read(Context& ctx, NodeId from, const Read& r) {
   if (std::find(t.pending_reads.begin(), t.pending_reads.end(), r.key) != t.pending_reads.end())
     return;  // a retry of a read still waiting
   t.pending_reads.push_back(r.key);
-  if (lock(ctx, gr, r.txn, r.key, false)) progress(ctx, gr, r.txn);
+  // Granting others locks while this one asks (a wounded holder releases) may move them on,
+  // not this one: it moves on once its request is in.
+  t.locking = true;
+  lock(ctx, gr, r.txn, r.key, false);
+  if (auto it = gr.txns.find(r.txn); it != gr.txns.end()) {
+    it->second.locking = false;
+    progress(ctx, gr, r.txn);
+  }
 }
 
 void Spanserver::on_commit(Context& ctx, NodeId from, const Commit& c) {
@@ -150,6 +177,7 @@ void Spanserver::on_commit(Context& ctx, NodeId from, const Commit& c) {
     ctx.send(from, sim::Message::of(Outcome{c.txn, c.attempt, false, 0, 0}));
     return;
   }
+  supersede(ctx, gr, c.txn);
   TxnAtLeader& t = txn_at(gr, c.txn, from, c.priority, ctx.now());
   if (t.commit_requested) {  // a retry
     if (t.phase == TxnAtLeader::Phase::prepared && t.prepare_logged)
@@ -158,8 +186,9 @@ void Spanserver::on_commit(Context& ctx, NodeId from, const Commit& c) {
   }
   // Its reads here were made under shared locks that must still be held: a leader that lost
   // them (a new leader: locks live only in the leader's memory) cannot vouch for the reads.
+  const bool same_leader = c.reads.empty() || c.read_epoch == gr.log->ballot();
   for (auto key : c.reads)
-    if (!t.shared.count(key) && !t.exclusive.count(key)) {
+    if (!same_leader || (!t.shared.count(key) && !t.exclusive.count(key))) {
       ++obs_->lost_locks;
       t.commit = c;
       t.commit_requested = true;
@@ -174,8 +203,12 @@ void Spanserver::on_commit(Context& ctx, NodeId from, const Commit& c) {
     t.prepares = e->second.prepares;
     gr.early.erase(e);
   }
-  for (const auto& w : c.writes)
-    if (!lock(ctx, gr, c.txn, w.key, true) && !gr.txns.count(c.txn)) return;
+  t.locking = true;  // every write lock asked for before it may prepare or commit
+  for (const auto& w : c.writes) {
+    lock(ctx, gr, c.txn, w.key, true);
+    if (!gr.txns.count(c.txn)) return;  // wounded meanwhile
+  }
+  gr.txns.at(c.txn).locking = false;
   progress(ctx, gr, c.txn);
 }
 
@@ -225,10 +258,10 @@ void Spanserver::progress(Context& ctx, Group& gr, TxnId txn) {
   auto it = gr.txns.find(txn);
   if (it == gr.txns.end()) return;
   TxnAtLeader& t = it->second;
-  if (!t.queued.empty()) return;
+  if (t.locking || !t.queued.empty()) return;
   for (auto key : t.pending_reads)
     ctx.send(t.client, sim::Message::of(ReadReply{txn, 0, true, gr.store.read(key, sim::kNever),
-                                                  c_.value_bytes}));
+                                                  c_.value_bytes, gr.log->ballot()}));
   t.pending_reads.clear();
   if (!t.commit_requested || t.phase != TxnAtLeader::Phase::active) return;
   if (t.commit.coordinator != gr.id) {
@@ -238,7 +271,7 @@ void Spanserver::progress(Context& ctx, Group& gr, TxnId txn) {
     gr.last_ts = t.ts;
     gr.pending.insert(t.ts);
     replicate(ctx, gr,
-              Record{Record::Type::prepare, txn, t.ts, t.commit.coordinator,
+              Record{Record::Type::prepare, txn, t.ts, t.priority, t.commit.coordinator,
                      t.commit.participants, t.commit.writes, 0});
     return;
   }
@@ -289,7 +322,7 @@ void Spanserver::maybe_decide(Context& ctx, Group& gr, TxnId txn) {
   // Commit wait runs alongside Paxos: its timer is set before the log write (a timer set
   // after a storage write would wait for the write first).
   commit_wait_check(ctx, gr, txn);
-  replicate(ctx, gr, Record{Record::Type::commit, txn, s, 0, {}, t.commit.writes, 0});
+  replicate(ctx, gr, Record{Record::Type::commit, txn, s, 0, 0, {}, t.commit.writes, 0});
 }
 
 void Spanserver::commit_wait_check(Context& ctx, Group& gr, TxnId txn) {
@@ -316,6 +349,7 @@ void Spanserver::on_logged(Context& ctx, Group& gr, TxnId txn, Record::Type type
     return tell_prepared(ctx, gr, txn, t);
   }
   if (type == Record::Type::abort) {  // a participant told to abort
+    if (t.phase != TxnAtLeader::Phase::ending) return;
     gr.unpend(t.ts);
     release(ctx, gr, txn);
     advertise_safe(ctx, gr);
@@ -360,14 +394,14 @@ void Spanserver::on_decision(Context& ctx, const Decision& d) {
   if (t.phase != TxnAtLeader::Phase::prepared || !t.prepare_logged) return;
   t.phase = TxnAtLeader::Phase::ending;
   if (!d.commit) {
-    replicate(ctx, gr, Record{Record::Type::abort, d.txn, t.ts, 0, {}, {}, 0});
+    replicate(ctx, gr, Record{Record::Type::abort, d.txn, t.ts, 0, 0, {}, {}, 0});
     return;
   }
   gr.unpend(t.ts);
   t.ts = d.ts;
   gr.pending.insert(t.ts);
   gr.last_ts = std::max(gr.last_ts, t.ts);
-  replicate(ctx, gr, Record{Record::Type::commit, d.txn, d.ts, 0, {}, t.commit.writes, 0});
+  replicate(ctx, gr, Record{Record::Type::commit, d.txn, d.ts, 0, 0, {}, t.commit.writes, 0});
 }
 
 }  // namespace distlab::models::spanner
