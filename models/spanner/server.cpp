@@ -198,7 +198,7 @@ void Spanserver::now_leading(Context& ctx, Group& gr) {
     t.commit = Commit{txn, 0, 0, gr.id, r.coordinator, r.participants, r.writes, c_.value_bytes};
     t.commit_requested = true;
     for (const auto& w : r.writes)
-      if (gr.locks.acquire(t.owner(txn), w.key, true)) t.exclusive.insert(w.key);
+      (gr.locks.acquire(t.owner(txn), w.key, true) ? t.exclusive : t.queued).insert(w.key);
     gr.pending.insert(r.ts);
   }
   if (gr.serve_after > 0 && !ctx.truetime().after(gr.serve_after))
@@ -231,7 +231,7 @@ void Spanserver::housekeeping(Context& ctx, Group& gr) {
     if (t == gr.txns.end() || !t->second.queued.count(key)) continue;
     bool exclusive = false;
     for (const auto& w : t->second.commit.writes) exclusive = exclusive || w.key == key;
-    wound_holders(ctx, gr, txn, key, exclusive && t->second.commit_requested);
+    wound_holders(ctx, gr, txn, key, exclusive && t->second.commit_requested, false);
   }
   for (TxnId txn : stale) {
     auto it = gr.txns.find(txn);

@@ -122,7 +122,9 @@ class Spanserver final : public sim::Protocol {
   void on_wound(sim::Context& ctx, const Wound& w);
   bool lock(sim::Context& ctx, Group& gr, TxnId txn, std::uint64_t key, bool exclusive);
   void supersede(sim::Context& ctx, Group& gr, TxnId txn);
-  void wound_holders(sim::Context& ctx, Group& gr, TxnId txn, std::uint64_t key, bool exclusive);
+  // count: a first request (not housekeeping's periodic re-check) counts its Wound messages.
+  void wound_holders(sim::Context& ctx, Group& gr, TxnId txn, std::uint64_t key, bool exclusive,
+                     bool count = true);
   void release(sim::Context& ctx, Group& gr, TxnId txn);
   void abort_here(sim::Context& ctx, Group& gr, TxnId txn, bool tell_client);
   void progress(sim::Context& ctx, Group& gr, TxnId txn);

@@ -16,20 +16,21 @@ using sim::Time;
 // Wound-wait: `txn` wants `key`; younger holders in its way are wounded. An active one is
 // aborted here; a prepared one only its coordinator can abort (if it is not committing yet).
 void Spanserver::wound_holders(Context& ctx, Group& gr, TxnId txn, std::uint64_t key,
-                               bool exclusive) {
+                               bool exclusive, bool count) {
   const auto owner = gr.txns.at(txn).owner(txn);
   for (TxnId victim : gr.locks.younger_conflicts(owner, key, exclusive)) {
     auto it = gr.txns.find(victim);
     if (it == gr.txns.end()) continue;
     if (it->second.phase == TxnAtLeader::Phase::prepared &&
         it->second.commit.coordinator != gr.id) {
-      ++obs_->wounds;
+      // Prepared here: only its coordinator can still abort it.
+      if (count) ++obs_->wounds;
       send_group(ctx, it->second.commit.coordinator,
                  sim::Message::of(Wound{victim, it->second.commit.coordinator}));
       continue;
     }
     if (it->second.phase != TxnAtLeader::Phase::active) continue;
-    ++obs_->wounds;
+    ++obs_->wounds;  // an abort, counted once
     const bool coordinator =
         it->second.commit_requested && it->second.commit.coordinator == gr.id;
     const auto parts = it->second.commit.participants;

@@ -128,6 +128,25 @@ TEST_CASE("transactions: a read of a value nobody wrote is caught", "[check][txn
   CHECK_THAT(r.violation, Catch::Contains("nobody wrote") && Catch::Contains("txn 4"));
 }
 
+TEST_CASE("transactions: a read naming the wrong version of its writer is caught",
+          "[check][txn]") {
+  // w1 and w2 both write key 7; the reader gets w1's value but w2's version: the version is
+  // the last write before its timestamp, yet the value it returned was not written then.
+  auto w1 = txn(1, 0, 10, 100);
+  w1.writes = {{7, 11}};
+  auto w2 = txn(2, 20, 30, 200);
+  w2.writes = {{7, 22}};
+  auto ok = txn(3, 40, 41, 250, true);
+  ok.reads = {{7, 200, 22}};
+  CHECK(check_timestamp_serializable({w1, w2, ok}).ok);
+  auto bad = txn(4, 40, 41, 250, true);
+  bad.reads = {{7, 200, 11}};
+  const auto r = check_timestamp_serializable({w1, w2, bad});
+  CHECK_FALSE(r.ok);
+  CHECK_THAT(r.violation, Catch::Contains("txn 4") && Catch::Contains("key 7 = 11") &&
+                              Catch::Contains("txn 1"));
+}
+
 TEST_CASE("transactions: an indeterminate write a later read observes commits at its version",
           "[check][txn]") {
   auto w1 = txn(1, 0, 10, 100);

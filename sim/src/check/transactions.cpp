@@ -204,6 +204,15 @@ TxnCheckResult check_timestamp_serializable(const std::vector<TxnRecord>& histor
                 : fmt::format(" (only {} wrote it, and it did not commit)", describe(*w->second)));
         return r;
       }
+      if (w->second->committed && w->second->ts != rd.version) {
+        r.ok = false;
+        r.violation = fmt::format(
+            "not serializable: {} read key {} = {} as written at {:.6f} ms, but {} wrote it at "
+            "{:.6f} ms",
+            describe(*t), rd.key, rd.value, ms(rd.version), describe(*w->second),
+            ms(w->second->ts));
+        return r;
+      }
     }
   }
   return r;
