@@ -3,6 +3,7 @@
 // added to the same Registry at run time.
 #include "models/registry.hpp"
 
+#include "chain/chain.hpp"
 #include "demo/demo.hpp"
 #include "hashring/hashring.hpp"
 #include "kv/kv.hpp"
@@ -28,6 +29,10 @@ void register_builtin(sim::Registry& r) {
          "Spanner-style transactions: 2PL, 2PC across Paxos groups, TrueTime, commit wait",
          {},
          spanner::build});
+  r.add({"chain",
+         "chain replication: CR (reads at the tail) and CRAQ (reads anywhere, version queries)",
+         {"cr", "craq", "craq-dirty-reads", "cr-any-reads", "cr-early-ack"},
+         chain::build});
   r.add({"demo",
          "tiny models that measure the simulator: ping-pong pairs, heartbeats at scale, TrueTime",
          {"pingpong", "heartbeat", "truetime"},

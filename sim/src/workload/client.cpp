@@ -34,7 +34,9 @@ class Client final : public Protocol {
     auto it = ops_.find(r->op_id);
     if (it == ops_.end()) return;  // late answer to an op already finished
     Op& op = it->second;
-    if (op.waiting_on != from) return;  // answer to an earlier attempt: ignore
+    // An answer to an earlier attempt is ignored: it comes from another server, or names
+    // another attempt.
+    if (r->attempt != 0 ? r->attempt != op.req.attempt : op.waiting_on != from) return;
     ctx.cancel_timer(op.timeout_timer);
     switch (r->status) {
       case ClientReply::Status::ok:

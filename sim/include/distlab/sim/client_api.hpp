@@ -36,6 +36,10 @@ struct ClientReply {
   Value value = 0;
   NodeId redirect_to = 0;
   std::uint32_t value_bytes = 0;
+  // The request's attempt, when the reply may come from another server than the one asked
+  // (chain replication: writes go to the head, the tail answers). 0: only the server asked
+  // may answer.
+  std::uint32_t attempt = 0;
   std::size_t size_bytes() const { return 32 + value_bytes; }
   std::string describe() const {
     static constexpr const char* names[] = {"ok", "fail", "redirect"};

@@ -1,0 +1,66 @@
+#pragma once
+// Messages of the chain (see README.md). Versions are per key, assigned by the head.
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include <fmt/format.h>
+
+#include "distlab/sim/history.hpp"
+#include "distlab/sim/types.hpp"
+
+namespace distlab::models::chain {
+
+// A write travelling down the chain.
+struct Forward {
+  std::uint64_t chain_version = 0;
+  std::uint64_t key = 0;
+  std::uint64_t version = 0;
+  sim::Value value = 0;
+  std::uint64_t op_id = 0;
+  sim::NodeId client = 0;
+  std::uint32_t value_bytes = 0;
+  std::uint32_t attempt = 0;  // the client's attempt: the tail's answer names it
+  std::size_t size_bytes() const { return 56 + value_bytes; }
+  std::string describe() const { return fmt::format("forward k{} v{}", key, version); }
+};
+
+// The tail committed `version` of `key` (and every earlier one): travels back up the chain.
+struct Ack {
+  std::uint64_t key = 0;
+  std::uint64_t version = 0;
+  std::size_t size_bytes() const { return 24; }
+  std::string describe() const { return fmt::format("ack k{} v{}", key, version); }
+};
+
+// CRAQ: a node holding a dirty object asks the tail which version is committed.
+struct VersionQuery {
+  std::uint64_t key = 0;
+  std::uint64_t query = 0;  // the asking node's id for the pending read
+  std::size_t size_bytes() const { return 24; }
+  std::string describe() const { return fmt::format("version? k{}", key); }
+};
+
+struct VersionReply {
+  std::uint64_t key = 0;
+  std::uint64_t query = 0;
+  std::uint64_t version = 0;
+  std::size_t size_bytes() const { return 32; }
+  std::string describe() const { return fmt::format("version k{} = v{}", key, version); }
+};
+
+// Node -> manager.
+struct Heartbeat {
+  std::size_t size_bytes() const { return 16; }
+  std::string describe() const { return "heartbeat"; }
+};
+
+// Manager -> nodes: the chain from now on.
+struct ChainConfig {
+  std::uint64_t version = 0;
+  std::vector<sim::NodeId> chain;
+  std::size_t size_bytes() const { return 16 + 4 * chain.size(); }
+  std::string describe() const { return fmt::format("chain v{} ({} nodes)", version, chain.size()); }
+};
+
+}  // namespace distlab::models::chain

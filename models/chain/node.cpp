@@ -1,0 +1,283 @@
+// A chain node: head, middle or tail of the chain by its position in the manager's latest
+// configuration. Writes enter at the head, which numbers them per key; every node keeps the
+// versions it has seen and forwards them; the tail commits a version, answers the client and
+// sends an Ack back up the chain, which marks the object clean at every node. Reads: CR at the
+// tail; CRAQ at any node, at once when the object is clean, else after asking the tail which
+// version is committed.
+#include <algorithm>
+#include <map>
+#include <set>
+
+#include "chain.hpp"
+#include "distlab/sim/client_api.hpp"
+#include "messages.hpp"
+
+namespace distlab::models::chain {
+namespace {
+
+using sim::ClientReply;
+using sim::ClientRequest;
+using sim::Context;
+using sim::NodeId;
+using sim::Time;
+
+struct Version {
+  sim::Value value = 0;
+  std::uint64_t op_id = 0;
+  NodeId client = 0;
+  std::uint32_t attempt = 0;  // the client's attempt that created it (the tail answers it)
+};
+
+struct Object {
+  std::map<std::uint64_t, Version> versions;  // the committed one and every newer one
+  std::uint64_t committed = 0;                // 0: the initial value (0)
+  bool clean() const { return versions.empty() || versions.rbegin()->first == committed; }
+  sim::Value value_of(std::uint64_t v) const {
+    auto it = versions.find(v);
+    return it == versions.end() ? 0 : it->second.value;
+  }
+};
+
+class Node final : public sim::Protocol {
+ public:
+  Node(Config c, std::shared_ptr<Observer> obs, NodeId manager)
+      : c_(c), obs_(std::move(obs)), manager_(manager) {}
+
+  void on_start(Context& ctx) override {
+    config(ctx, obs_->dir->version, obs_->dir->chain);
+    tick(ctx);
+  }
+
+  // Fail-stop: a node that crashed has lost its state and must not take part again; it stays
+  // silent, and the manager drops it once its heartbeats are missed.
+  void on_recover(Context&) override { dead_ = true; }
+
+  void on_message(Context& ctx, NodeId from, const sim::Message& m) override {
+    if (dead_) return;
+    if (const auto* r = m.get<ClientRequest>()) return on_client(ctx, from, *r);
+    if (const auto* f = m.get<Forward>()) return on_forward(ctx, from, *f);
+    if (const auto* a = m.get<Ack>()) return commit(ctx, a->key, a->version);
+    if (const auto* q = m.get<VersionQuery>()) return on_query(ctx, from, *q);
+    if (const auto* v = m.get<VersionReply>()) return on_version(ctx, *v);
+    if (const auto* cfg = m.get<ChainConfig>()) return config(ctx, cfg->version, cfg->chain);
+  }
+
+  void on_timer(Context& ctx, sim::TimerId) override {
+    if (!dead_) tick(ctx);
+  }
+
+ private:
+  // ---- configuration ---------------------------------------------------------------------
+
+  bool head() const { return !chain_.empty() && chain_.front() == self_; }
+  bool tail() const { return !chain_.empty() && chain_.back() == self_; }
+
+  void config(Context& ctx, std::uint64_t version, const std::vector<NodeId>& chain) {
+    if (version <= chain_version_) return;
+    self_ = ctx.self();
+    const NodeId old_succ = succ_;
+    const bool was_tail = tail();
+    chain_version_ = version;
+    chain_ = chain;
+    auto me = std::find(chain_.begin(), chain_.end(), self_);
+    if (me == chain_.end()) {  // dropped from the chain
+      dead_ = true;
+      return;
+    }
+    pred_ = me == chain_.begin() ? sim::kNoNode : *(me - 1);
+    succ_ = me + 1 == chain_.end() ? sim::kNoNode : *(me + 1);
+    if (tail() && !was_tail) {
+      // The tail went away: everything this node forwarded is committed now (the old tail
+      // could only have committed what passed through here).
+      std::vector<std::pair<std::uint64_t, std::uint64_t>> newest;
+      for (const auto& [key, o] : objects_)
+        if (!o.clean()) newest.emplace_back(key, o.versions.rbegin()->first);
+      for (const auto& [key, v] : newest) commit_at_tail(ctx, key, v);
+      sent_.clear();
+    } else if (succ_ != old_succ && succ_ != sim::kNoNode) {
+      // A new successor (the old one failed): it may lack anything not yet acknowledged.
+      for (auto& [kv, f] : sent_) send_forward(ctx, f.first);
+    }
+    for (const auto& [id, q] : queries_) ask_tail(ctx, id, q.key);  // the tail may have changed
+  }
+
+  void tick(Context& ctx) {
+    ctx.send(manager_, sim::Message::of(Heartbeat{}));
+    const Time now = ctx.now();
+    // Forwards and version queries not answered in time go again (lost messages).
+    for (auto& [kv, f] : sent_)
+      if (now - f.second >= c_.resend_after) send_forward(ctx, f.first);
+    for (auto& [id, q] : queries_)
+      if (now - q.asked >= c_.resend_after) ask_tail(ctx, id, q.key);
+    ctx.set_timer(c_.heartbeat);
+  }
+
+  // ---- writes ----------------------------------------------------------------------------
+
+  void on_client(Context& ctx, NodeId from, const ClientRequest& r) {
+    if (r.kind == sim::OpKind::read) return on_read(ctx, from, r);
+    if (!head()) return redirect(ctx, from, r.op_id, chain_.front());
+    if (auto it = ops_.find(r.op_id); it != ops_.end()) {  // a retry
+      const Object& o = objects_[it->second.first];
+      if (o.committed >= it->second.second)
+        ctx.send(from, sim::Message::of(ClientReply{r.op_id, ClientReply::Status::ok, r.value, 0, 0}));
+      return;  // still on its way: the tail will answer
+    }
+    Object& o = objects_[r.key];
+    const std::uint64_t v = (o.versions.empty() ? o.committed : o.versions.rbegin()->first) + 1;
+    const Forward f{chain_version_, r.key, v, r.value, r.op_id, from, r.value_bytes, r.attempt};
+    if (c_.early_ack) {  // broken on purpose: acknowledged before it is anywhere else
+      obs_->acked.insert({r.key, v, r.value});
+      ctx.send(from, sim::Message::of(ClientReply{r.op_id, ClientReply::Status::ok, r.value, 0, 0}));
+    }
+    accept(ctx, f);
+  }
+
+  void on_forward(Context& ctx, NodeId from, const Forward& f) {
+    if (from != pred_) return;  // not from this node's predecessor (a node dropped from the chain)
+    Object& o = objects_[f.key];
+    if (f.version <= o.committed || o.versions.count(f.version)) {
+      // Seen before (a resend): the tail acknowledges again, the others will resend.
+      if (tail() && pred_ != sim::kNoNode)
+        ctx.send(pred_, sim::Message::of(Ack{f.key, o.committed}));
+      return;
+    }
+    accept(ctx, f);
+  }
+
+  // Keeps a new version, then passes it on, or, at the tail, commits it.
+  void accept(Context& ctx, const Forward& f) {
+    objects_[f.key].versions[f.version] = {f.value, f.op_id, f.client, f.attempt};
+    // Every node remembers which write each operation became: a client retrying at a new head
+    // (the old one failed) must not have its write applied a second time.
+    ops_[f.op_id] = {f.key, f.version};
+    if (tail()) return commit_at_tail(ctx, f.key, f.version);
+    sent_[{f.key, f.version}] = {f, ctx.now()};
+    send_forward(ctx, f);
+  }
+
+  void send_forward(Context& ctx, Forward f) {
+    if (succ_ == sim::kNoNode) return;
+    f.chain_version = chain_version_;
+    sent_[{f.key, f.version}].second = ctx.now();
+    ctx.send(succ_, sim::Message::of(f));
+  }
+
+  // The tail commits `version` (and every older one): answers their clients, tells the chain.
+  void commit_at_tail(Context& ctx, std::uint64_t key, std::uint64_t version) {
+    Object& o = objects_[key];
+    for (auto it = o.versions.upper_bound(o.committed);
+         it != o.versions.end() && it->first <= version; ++it) {
+      obs_->committed.insert({key, it->first, it->second.value});
+      obs_->acked.insert({key, it->first, it->second.value});
+      ctx.send(it->second.client,
+               sim::Message::of(ClientReply{it->second.op_id, ClientReply::Status::ok,
+                                            it->second.value, 0, 0, it->second.attempt}));
+    }
+    commit(ctx, key, version);
+  }
+
+  // `version` of `key` is committed: older versions go, the object may be clean again, and the
+  // predecessor learns it too.
+  void commit(Context& ctx, std::uint64_t key, std::uint64_t version) {
+    Object& o = objects_[key];
+    if (version <= o.committed) return;
+    o.committed = version;
+    o.versions.erase(o.versions.begin(), o.versions.lower_bound(version));
+    sent_.erase(sent_.lower_bound({key, 0}), sent_.upper_bound({key, version}));
+    if (pred_ != sim::kNoNode) ctx.send(pred_, sim::Message::of(Ack{key, version}));
+    answer_waiting(ctx, key);
+  }
+
+  // ---- reads -----------------------------------------------------------------------------
+
+  void on_read(Context& ctx, NodeId from, const ClientRequest& r) {
+    const Object& o = objects_[r.key];
+    if (c_.variant == Variant::cr && !tail() && !c_.any_reads)
+      return redirect(ctx, from, r.op_id, chain_.back());
+    if (tail() || o.clean() || (c_.variant == Variant::cr && c_.any_reads)) {
+      ++obs_->clean_reads;
+      return reply(ctx, from, r, o.value_of(o.committed));
+    }
+    ++obs_->dirty_reads;
+    if (c_.dirty_reads)  // broken on purpose: the newest version, committed or not
+      return reply(ctx, from, r, o.versions.rbegin()->second.value);
+    const std::uint64_t id = next_query_++;
+    queries_[id] = {from, r, r.key, ctx.now()};
+    ask_tail(ctx, id, r.key);
+  }
+
+  void ask_tail(Context& ctx, std::uint64_t id, std::uint64_t key) {
+    if (tail()) return answer_query(ctx, id, objects_[key].committed);
+    queries_[id].asked = ctx.now();
+    ++obs_->version_queries;
+    ctx.send(chain_.back(), sim::Message::of(VersionQuery{key, id}));
+  }
+
+  void on_query(Context& ctx, NodeId from, const VersionQuery& q) {
+    if (!tail()) return;  // not (or no longer) the tail: the asker asks the right one again
+    ctx.send(from, sim::Message::of(VersionReply{q.key, q.query, objects_[q.key].committed}));
+  }
+
+  void on_version(Context& ctx, const VersionReply& v) {
+    if (!queries_.count(v.query)) return;
+    commit(ctx, v.key, v.version);  // the tail has it committed: so may this node
+    answer_query(ctx, v.query, v.version);
+  }
+
+  void answer_query(Context& ctx, std::uint64_t id, std::uint64_t version) {
+    auto it = queries_.find(id);
+    if (it == queries_.end()) return;
+    const Object& o = objects_[it->second.key];
+    reply(ctx, it->second.client, it->second.req, o.value_of(version));
+    queries_.erase(it);
+  }
+
+  // After a commit, waiting reads whose object is now clean need no answer from the tail.
+  void answer_waiting(Context& ctx, std::uint64_t key) {
+    const Object& o = objects_[key];
+    if (!o.clean()) return;
+    std::vector<std::uint64_t> done;
+    for (const auto& [id, q] : queries_)
+      if (q.key == key) done.push_back(id);
+    for (auto id : done) answer_query(ctx, id, o.committed);
+  }
+
+  void reply(Context& ctx, NodeId to, const ClientRequest& r, sim::Value v) {
+    ctx.send(to, sim::Message::of(
+                     ClientReply{r.op_id, ClientReply::Status::ok, v, 0, r.value_bytes}));
+  }
+
+  void redirect(Context& ctx, NodeId to, std::uint64_t op, NodeId where) {
+    ctx.send(to, sim::Message::of(ClientReply{op, ClientReply::Status::redirect, 0, where, 0}));
+  }
+
+  struct Query {
+    NodeId client;
+    ClientRequest req;
+    std::uint64_t key;
+    Time asked;
+  };
+
+  Config c_;
+  std::shared_ptr<Observer> obs_;
+  NodeId manager_;
+  NodeId self_ = 0, pred_ = sim::kNoNode, succ_ = sim::kNoNode;
+  std::uint64_t chain_version_ = 0;
+  std::vector<NodeId> chain_;
+  bool dead_ = false;
+  std::map<std::uint64_t, Object> objects_;
+  std::map<std::pair<std::uint64_t, std::uint64_t>, std::pair<Forward, Time>> sent_;  // unacked
+  std::map<std::uint64_t, std::pair<std::uint64_t, std::uint64_t>> ops_;  // op -> key, version
+  std::map<std::uint64_t, Query> queries_;  // CRAQ reads waiting for the tail's version
+  std::uint64_t next_query_ = 1;
+};
+
+}  // namespace
+
+std::unique_ptr<sim::Protocol> make_node(const Config& c, std::shared_ptr<Observer> obs,
+                                         sim::NodeId manager) {
+  return std::make_unique<Node>(c, std::move(obs), manager);
+}
+
+}  // namespace distlab::models::chain
