@@ -405,7 +405,7 @@ void World::send(NodeId from, NodeId to, Message msg, Time extra_delay) {
   NodeState& src = *nodes_[from];
   const std::uint64_t id = next_token_++;
   ++src.counters.sent;
-  src.counters.bytes_sent += msg.size_bytes();
+  src.counters.bytes_sent += msg.size_bytes() + s_.network.header_bytes;
   rec_.trace_message("send", now(), src.name, nodes_[to]->name, msg, id);
   if (extra_delay > 0) {
     Event e;
@@ -446,17 +446,17 @@ void World::depart(NodeId from, NodeId to, Message msg, std::uint64_t trace_id) 
     ++src.counters.duplicated;
     rec_.trace_message("duplicate", now(), src.name, nodes_[to]->name, msg, trace_id);
   }
+  const std::size_t bytes = msg.size_bytes() + s_.network.header_bytes;  // on the wire
   for (int c = 0; c < copies; ++c) {
     if (from == to || !flow_network()) {
-      const Time wire =
-          from == to ? 0
-                     : latency(from, to) + static_cast<Time>(static_cast<double>(msg.size_bytes()) *
-                                                             8e9 / s_.network.bandwidth_bps);
+      const Time wire = from == to ? 0
+                                   : latency(from, to) + static_cast<Time>(static_cast<double>(bytes) *
+                                                                           8e9 / s_.network.bandwidth_bps);
       finish_send(from, to, msg, trace_id, now() + wire);
     } else {
       const std::uint64_t token = next_token_++;
       in_flight_.emplace(token, InFlight{from, to, msg, trace_id});
-      driver_->transfer(from, to, msg.size_bytes(), token);
+      driver_->transfer(from, to, bytes, token);
     }
   }
 }

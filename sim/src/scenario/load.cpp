@@ -90,6 +90,7 @@ void load_network(Options& o, NetworkConfig& n) {
   n.latency = o.get_time("latency", n.latency);
   if (auto bw = o.get_bandwidth("bandwidth")) n.bandwidth_bps = *bw;
   if (auto bw = o.get_bandwidth("wan_bandwidth")) n.wan_bandwidth_bps = *bw;
+  n.header_bytes = static_cast<std::uint32_t>(o.get_int_in("header_bytes", 0, 1 << 20, 0));
   auto regions = o.tables("region");
   if (n.topology == NetworkConfig::Topology::regions) {
     if (regions.empty()) o.fail("region", "topology \"regions\" needs [[network.region]] tables");

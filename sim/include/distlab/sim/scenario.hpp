@@ -29,6 +29,9 @@ struct NetworkConfig {
   Model model = Model::flow;
   Time latency = us(50);         // lan: one-way host-to-host latency
   double bandwidth_bps = 100e9;  // per host link (bits/s)
+  // Framing every message carries on the wire besides its payload (Ethernet, IP and TCP
+  // headers, preamble and gap), counted against the bandwidth: what bounds small messages.
+  std::uint32_t header_bytes = 0;
   std::vector<RegionConfig> regions;
   std::vector<std::vector<Time>> inter_region_latency;  // one-way, [from][to]
   double wan_bandwidth_bps = 10e9;
