@@ -33,7 +33,8 @@ struct Config {
 // service (CRAQ uses ZooKeeper).
 struct Directory {
   std::uint64_t version = 0;
-  std::vector<sim::NodeId> chain;  // head first, tail last
+  std::vector<sim::NodeId> chain;       // head first, tail last
+  sim::NodeId joining = sim::kNoNode;  // a node copying the tail's state before it becomes tail
 };
 
 // What the run observes, for the "no acknowledged write lost" check: every write acknowledged
@@ -44,7 +45,7 @@ struct Observer {
   using Write = std::tuple<std::uint64_t, std::uint64_t, sim::Value>;  // key, version, value
   std::set<Write> acked, committed;
   std::uint64_t version_queries = 0, clean_reads = 0, dirty_reads = 0, resends = 0,
-                reconfigurations = 0;
+                reconfigurations = 0, joins = 0;
 };
 
 std::unique_ptr<sim::Protocol> make_node(const Config& c, std::shared_ptr<Observer> obs,

@@ -61,14 +61,15 @@ sim::ModelInstance build(sim::Options& o) {
     j["chain"] = obs->dir->chain;
     j["chain_version"] = obs->dir->version;
     j["reconfigurations"] = obs->reconfigurations;
+    j["joins"] = obs->joins;
     j["reads"] = {{"clean", obs->clean_reads}, {"dirty", obs->dirty_reads},
                   {"version_queries", obs->version_queries}};
     j["acknowledged_writes_kept"] = {{"ok", lost.empty()}, {"writes", obs->acked.size()}};
     if (!lost.empty()) j["acknowledged_writes_kept"]["violation"] = lost;
     std::string s = fmt::format(
-        "  chain       {} of {} nodes left, {} reconfigurations; reads: {} clean, {} dirty "
-        "({} version queries)\n",
-        obs->dir->chain.size(), c.nodes, obs->reconfigurations, obs->clean_reads,
+        "  chain       {} of {} nodes in the chain, {} reconfigurations, {} joins; reads: {} "
+        "clean, {} dirty ({} version queries)\n",
+        obs->dir->chain.size(), c.nodes, obs->reconfigurations, obs->joins, obs->clean_reads,
         obs->dirty_reads, obs->version_queries);
     s += "  no acknowledged write lost: " +
          (lost.empty() ? fmt::format("ok ({} writes)", obs->acked.size()) : lost) + "\n";

@@ -50,15 +50,47 @@ struct VersionReply {
 };
 
 // Node -> manager.
+// Node -> manager. `fresh`: the node has no state (it restarted, or was dropped) and asks to
+// join at the end of the chain.
 struct Heartbeat {
+  bool fresh = false;
   std::size_t size_bytes() const { return 16; }
-  std::string describe() const { return "heartbeat"; }
+  std::string describe() const { return fresh ? "heartbeat (fresh)" : "heartbeat"; }
+};
+
+// The new tail -> the old one: the handoff arrived.
+struct HandoffAck {
+  std::size_t size_bytes() const { return 16; }
+  std::string describe() const { return "handoff-ack"; }
+};
+
+// A joining node -> manager: it holds everything the tail had committed; it may become tail.
+struct Synced {
+  std::uint64_t chain_version = 0;  // of the configuration it joined in
+  std::size_t size_bytes() const { return 16; }
+  std::string describe() const { return "synced"; }
+};
+
+// The tail -> a joining node: every object's committed version (what it commits next follows
+// as Forwards). `handoff`: the old tail's state when the joiner became tail, resent until
+// acknowledged: the new tail answers reads only once it has it.
+struct Snapshot {
+  struct Item {
+    std::uint64_t key, version;
+    sim::Value value;
+  };
+  std::vector<Item> items;
+  std::uint32_t value_bytes = 0;
+  bool handoff = false;
+  std::size_t size_bytes() const { return 16 + items.size() * (24 + value_bytes); }
+  std::string describe() const { return fmt::format("snapshot ({} objects)", items.size()); }
 };
 
 // Manager -> nodes: the chain from now on.
 struct ChainConfig {
   std::uint64_t version = 0;
-  std::vector<sim::NodeId> chain;
+  std::vector<sim::NodeId> chain;       // head first; the serving tail last
+  sim::NodeId joining = sim::kNoNode;  // after the tail: copying its state, not serving yet
   std::size_t size_bytes() const { return 16 + 4 * chain.size(); }
   std::string describe() const { return fmt::format("chain v{} ({} nodes)", version, chain.size()); }
 };

@@ -44,27 +44,37 @@ class Node final : public sim::Protocol {
       : c_(c), obs_(std::move(obs)), manager_(manager) {}
 
   void on_start(Context& ctx) override {
-    config(ctx, obs_->dir->version, obs_->dir->chain);
+    config(ctx, obs_->dir->version, obs_->dir->chain, sim::kNoNode);
     tick(ctx);
   }
 
-  // Fail-stop: a node that crashed has lost its state and must not take part again; it stays
-  // silent, and the manager drops it once its heartbeats are missed.
-  void on_recover(Context&) override { dead_ = true; }
+  // A node that crashed has lost its state (in memory, as in CRAQ's implementation): it asks the
+  // manager to join again, at the end of the chain, as a fresh node.
+  void on_recover(Context& ctx) override {
+    self_ = ctx.self();
+    fresh_ = true;
+    tick(ctx);
+  }
 
   void on_message(Context& ctx, NodeId from, const sim::Message& m) override {
-    if (dead_) return;
+    if (const auto* cfg = m.get<ChainConfig>())
+      return config(ctx, cfg->version, cfg->chain, cfg->joining);
+    if (fresh_) return;  // no state: it serves nothing until it has joined
+    if (joining_) {      // copying the tail's state
+      if (const auto* s = m.get<Snapshot>()) return on_snapshot(ctx, from, *s);
+      if (const auto* f = m.get<Forward>()) return on_stream(from, *f);
+      return;
+    }
+    if (const auto* s = m.get<Snapshot>()) return on_snapshot(ctx, from, *s);
+    if (m.is<HandoffAck>() && from == handoff_to_) handoff_to_ = sim::kNoNode;
     if (const auto* r = m.get<ClientRequest>()) return on_client(ctx, from, *r);
     if (const auto* f = m.get<Forward>()) return on_forward(ctx, from, *f);
     if (const auto* a = m.get<Ack>()) return commit(ctx, a->key, a->version);
     if (const auto* q = m.get<VersionQuery>()) return on_query(ctx, from, *q);
     if (const auto* v = m.get<VersionReply>()) return on_version(ctx, *v);
-    if (const auto* cfg = m.get<ChainConfig>()) return config(ctx, cfg->version, cfg->chain);
   }
 
-  void on_timer(Context& ctx, sim::TimerId) override {
-    if (!dead_) tick(ctx);
-  }
+  void on_timer(Context& ctx, sim::TimerId) override { tick(ctx); }
 
  private:
   // ---- configuration ---------------------------------------------------------------------
@@ -72,20 +82,46 @@ class Node final : public sim::Protocol {
   bool head() const { return !chain_.empty() && chain_.front() == self_; }
   bool tail() const { return !chain_.empty() && chain_.back() == self_; }
 
-  void config(Context& ctx, std::uint64_t version, const std::vector<NodeId>& chain) {
+  void config(Context& ctx, std::uint64_t version, const std::vector<NodeId>& chain,
+              NodeId joining) {
     if (version <= chain_version_) return;
     self_ = ctx.self();
-    const NodeId old_succ = succ_;
-    const bool was_tail = tail();
+    const NodeId old_succ = succ_, old_joiner = joiner_;
+    const bool was_tail = tail() && !fresh_ && !joining_;
     chain_version_ = version;
     chain_ = chain;
-    auto me = std::find(chain_.begin(), chain_.end(), self_);
-    if (me == chain_.end()) {  // dropped from the chain
-      dead_ = true;
+    joiner_ = joining;
+    if (joining == self_) {  // copying the tail's state: the tail sends it
+      if (!joining_) reset();
+      joining_ = true;
+      fresh_ = false;
+      pred_ = chain_.back();
+      succ_ = sim::kNoNode;
       return;
     }
+    auto me = std::find(chain_.begin(), chain_.end(), self_);
+    if (me == chain_.end()) {  // dropped (a false suspicion, or it lost its state): join again
+      reset();
+      fresh_ = true;
+      return;
+    }
+    if (fresh_) return;  // a stale configuration still naming it: it has no state to serve
+    const NodeId old_pred = pred_;
+    if (joining_) ready_ = false;  // the new tail: it serves once the old tail's handoff is in
+    joining_ = false;
     pred_ = me == chain_.begin() ? sim::kNoNode : *(me - 1);
     succ_ = me + 1 == chain_.end() ? sim::kNoNode : *(me + 1);
+    if (!ready_ && pred_ != old_pred) {
+      // The old tail went away before handing over: this node cannot know it has everything it
+      // committed. It leaves and joins again; its predecessor, which has all of it, is tail.
+      reset();
+      fresh_ = true;
+      return;
+    }
+    if (was_tail && succ_ != sim::kNoNode && succ_ == old_joiner) {
+      handoff_to_ = succ_;  // the joiner is tail now: hand over (resent until acknowledged)
+      send_snapshot(ctx, handoff_to_, true);
+    }
     if (tail() && !was_tail) {
       // The tail went away: everything this node forwarded is committed now (the old tail
       // could only have committed what passed through here).
@@ -99,10 +135,70 @@ class Node final : public sim::Protocol {
       for (auto& [kv, f] : sent_) send_forward(ctx, f.first);
     }
     for (const auto& [id, q] : queries_) ask_tail(ctx, id, q.key);  // the tail may have changed
+    // A node joins after the tail: this tail (new, or with a new joiner) sends it its state.
+    if (tail() && joiner_ != sim::kNoNode && (joiner_ != old_joiner || !was_tail))
+      send_snapshot(ctx, joiner_, false);
+  }
+
+  void reset() {
+    ready_ = true;
+    handoff_to_ = sim::kNoNode;
+    waiting_reads_.clear();
+    objects_.clear();
+    sent_.clear();
+    ops_.clear();
+    queries_.clear();
+    pred_ = succ_ = sim::kNoNode;
+    joining_ = false;
+  }
+
+  // ---- joining at the end of the chain ---------------------------------------------------
+
+  void send_snapshot(Context& ctx, NodeId to, bool handoff) {
+    Snapshot s;
+    for (const auto& [key, o] : objects_)
+      if (o.committed > 0) s.items.push_back({key, o.committed, o.value_of(o.committed)});
+    s.value_bytes = value_bytes_;
+    s.handoff = handoff;
+    ctx.send(to, sim::Message::of(std::move(s)));
+  }
+
+  void on_snapshot(Context& ctx, NodeId from, const Snapshot& s) {
+    if (from != pred_) return;  // from a tail that is no longer the tail
+    for (const auto& it : s.items) install(it.key, it.version, it.value);
+    if (!s.handoff) {
+      if (joining_) ctx.send(manager_, sim::Message::of(Synced{chain_version_}));
+      return;
+    }
+    ctx.send(from, sim::Message::of(HandoffAck{}));
+    if (ready_ || joining_) return;
+    ready_ = true;  // everything the old tail committed is here: serve
+    auto reads = std::move(waiting_reads_);
+    waiting_reads_.clear();
+    for (const auto& [client, req] : reads) on_read(ctx, client, req);
+    std::vector<std::uint64_t> ids;
+    for (const auto& [id, q] : queries_) ids.push_back(id);
+    for (auto id : ids) answer_query(ctx, id, objects_[queries_.at(id).key].committed);
+  }
+
+  // The tail streams what it commits while the joiner copies its state.
+  void on_stream(NodeId from, const Forward& f) {
+    if (from != pred_) return;
+    install(f.key, f.version, f.value);
+    ops_[f.op_id] = {f.key, f.version};
+  }
+
+  void install(std::uint64_t key, std::uint64_t version, sim::Value value) {
+    Object& o = objects_[key];
+    if (version <= o.committed) return;
+    o.versions[version] = {value, 0, 0, 0};
+    o.committed = version;
+    o.versions.erase(o.versions.begin(), o.versions.lower_bound(version));
   }
 
   void tick(Context& ctx) {
-    ctx.send(manager_, sim::Message::of(Heartbeat{}));
+    ctx.send(manager_, sim::Message::of(Heartbeat{fresh_}));
+    if (handoff_to_ != sim::kNoNode) send_snapshot(ctx, handoff_to_, true);
     const Time now = ctx.now();
     // Forwards and version queries not answered in time go again (lost messages).
     for (auto& [kv, f] : sent_)
@@ -147,6 +243,7 @@ class Node final : public sim::Protocol {
 
   // Keeps a new version, then passes it on, or, at the tail, commits it.
   void accept(Context& ctx, const Forward& f) {
+    value_bytes_ = f.value_bytes;
     objects_[f.key].versions[f.version] = {f.value, f.op_id, f.client, f.attempt};
     // Every node remembers which write each operation became: a client retrying at a new head
     // (the old one failed) must not have its write applied a second time.
@@ -173,6 +270,10 @@ class Node final : public sim::Protocol {
       ctx.send(it->second.client,
                sim::Message::of(ClientReply{it->second.op_id, ClientReply::Status::ok,
                                             it->second.value, 0, 0, it->second.attempt}));
+      if (joiner_ != sim::kNoNode)  // a joining node copies what the tail commits
+        ctx.send(joiner_, sim::Message::of(Forward{chain_version_, key, it->first, it->second.value,
+                                                   it->second.op_id, it->second.client,
+                                                   value_bytes_, it->second.attempt}));
     }
     commit(ctx, key, version);
   }
@@ -192,6 +293,10 @@ class Node final : public sim::Protocol {
   // ---- reads -----------------------------------------------------------------------------
 
   void on_read(Context& ctx, NodeId from, const ClientRequest& r) {
+    if (!ready_) {  // a new tail still waiting for the old one's handoff
+      waiting_reads_.emplace_back(from, r);
+      return;
+    }
     const Object& o = objects_[r.key];
     if (c_.variant == Variant::cr && !tail() && !c_.any_reads)
       return redirect(ctx, from, r.op_id, chain_.back());
@@ -208,14 +313,18 @@ class Node final : public sim::Protocol {
   }
 
   void ask_tail(Context& ctx, std::uint64_t id, std::uint64_t key) {
-    if (tail()) return answer_query(ctx, id, objects_[key].committed);
+    if (tail()) {
+      if (ready_) answer_query(ctx, id, objects_[key].committed);
+      return;
+    }
     queries_[id].asked = ctx.now();
     ++obs_->version_queries;
     ctx.send(chain_.back(), sim::Message::of(VersionQuery{key, id}));
   }
 
   void on_query(Context& ctx, NodeId from, const VersionQuery& q) {
-    if (!tail()) return;  // not (or no longer) the tail: the asker asks the right one again
+    // Not (or no longer) the tail, or not ready yet: the asker asks again.
+    if (!tail() || !ready_) return;
     ctx.send(from, sim::Message::of(VersionReply{q.key, q.query, objects_[q.key].committed}));
   }
 
@@ -265,7 +374,13 @@ class Node final : public sim::Protocol {
   NodeId self_ = 0, pred_ = sim::kNoNode, succ_ = sim::kNoNode;
   std::uint64_t chain_version_ = 0;
   std::vector<NodeId> chain_;
-  bool dead_ = false;
+  bool fresh_ = false;    // no state (restarted or dropped): asks to join
+  bool ready_ = true;     // false: a new tail waiting for the old tail's handoff
+  NodeId handoff_to_ = sim::kNoNode;  // the old tail: the new tail it hands over to
+  std::vector<std::pair<NodeId, ClientRequest>> waiting_reads_;
+  bool joining_ = false;  // copying the tail's state at the end of the chain
+  NodeId joiner_ = sim::kNoNode;  // the node joining after the tail, if any
+  std::uint32_t value_bytes_ = 0;
   std::map<std::uint64_t, Object> objects_;
   std::map<std::pair<std::uint64_t, std::uint64_t>, std::pair<Forward, Time>> sent_;  // unacked
   std::map<std::uint64_t, std::pair<std::uint64_t, std::uint64_t>> ops_;  // op -> key, version
