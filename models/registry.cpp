@@ -4,6 +4,7 @@
 #include "models/registry.hpp"
 
 #include "chain/chain.hpp"
+#include "counter/counter.hpp"
 #include "demo/demo.hpp"
 #include "hashring/hashring.hpp"
 #include "kv/kv.hpp"
@@ -33,6 +34,11 @@ void register_builtin(sim::Registry& r) {
          "chain replication: CR (reads at the tail) and CRAQ (reads anywhere, version queries)",
          {"cr", "craq", "craq-dirty-reads", "cr-any-reads", "cr-early-ack"},
          chain::build});
+  r.add({"counter",
+         "Netflix-style distributed counters: best-effort regional, eventually consistent and "
+         "accurate global",
+         {"netflix", "no-idempotency", "no-accept-window"},
+         counter::build});
   r.add({"demo",
          "tiny models that measure the simulator: ping-pong pairs, heartbeats at scale, TrueTime",
          {"pingpong", "heartbeat", "truetime"},
