@@ -23,7 +23,9 @@ class SimgridDriver final : public Driver {
   void transfer(NodeId from, NodeId to, std::size_t bytes, std::uint64_t token) override {
     // With no transfer in flight the loop advances time without SimGrid (below): catch
     // SimGrid's clock up before the transfer starts, so that it starts now.
-    if (comms_.empty() && to_seconds(now_) > sg4::Engine::get_clock())
+    // (Compared in whole nanoseconds: SimGrid's clock is a double that rounds to now_ after a
+    // comm; sleeping off that rounding before every send would make time drift.)
+    if (comms_.empty() && std::llround(sg4::Engine::get_clock() * 1e9) < now_)
       sg4::this_actor::sleep_until(to_seconds(now_));
     comms_.push_back(sg4::Comm::sendto_async(hosts_[from], hosts_[to], bytes));
     // SimGrid 3.32 leaves a 0-byte sendto unstarted (it would never complete): start it, so an
