@@ -13,6 +13,7 @@
 #include <cstring>
 #include <functional>
 #include <stdexcept>
+#include <string>
 
 #include "distlab/sim/error.hpp"
 
@@ -83,6 +84,30 @@ inline ChildResult in_child_r(const std::function<void(ChildResult&)>& run) {
     std::snprintf(r.error, sizeof r.error, "child died (status %d)", status);
   }
   return r;
+}
+
+// The fastest of repeated runs (by wall time); a failed run throws its error.
+struct Best {
+  ChildResult best;
+  bool any = false;
+  void add(const ChildResult& r) {
+    if (!r.ok) throw std::runtime_error(r.error);
+    if (!any || r.wall_s < best.wall_s) best = r;
+    any = true;
+  }
+  double msgs_per_s() const { return static_cast<double>(best.messages) / best.wall_s; }
+  double ops_per_s() const { return static_cast<double>(best.operations) / best.wall_s; }
+};
+
+// The integer after `"key":` that follows `"section"` in a results.json text (without parsing
+// all of it).
+inline std::uint64_t number_after(const std::string& json, const std::string& section,
+                                  const std::string& key) {
+  std::size_t at = json.find("\"" + section + "\"");
+  if (at != std::string::npos) at = json.find("\"" + key + "\":", at);
+  if (at == std::string::npos)
+    throw std::runtime_error("results.json has no " + section + "." + key);
+  return std::stoull(json.substr(at + key.size() + 3, 24));
 }
 
 // `run` returns a message count; it may record the RSS it samples in its argument.

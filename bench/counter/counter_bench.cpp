@@ -30,6 +30,7 @@
 namespace {
 
 using namespace distlab;
+using bench::Best;
 using bench::ChildResult;
 using bench::in_child_r;
 
@@ -59,18 +60,6 @@ void run_raw(ChildResult& r, double seconds) {
   cfg.duration = static_cast<sim::Time>(seconds * 1e9);
   r.messages = sim::baseline::raw_pingpong(cfg).messages;
 }
-
-struct Best {
-  ChildResult best;
-  bool any = false;
-  void add(const ChildResult& r) {
-    if (!r.ok) throw std::runtime_error(r.error);
-    if (!any || r.wall_s < best.wall_s) best = r;
-    any = true;
-  }
-  double msgs_per_s() const { return static_cast<double>(best.messages) / best.wall_s; }
-  double ops_per_s() const { return static_cast<double>(best.operations) / best.wall_s; }
-};
 
 }  // namespace
 

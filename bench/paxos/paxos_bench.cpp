@@ -24,8 +24,10 @@
 namespace {
 
 using namespace distlab;
+using bench::Best;
 using bench::ChildResult;
 using bench::in_child_r;
+using bench::number_after;
 
 constexpr std::uint32_t kReplicas = 5, kClients = 100;
 
@@ -54,15 +56,6 @@ retry = {{ max_attempts = 5, backoff_base_ms = 5 }}
                      seconds, network, kReplicas, kClients);
 }
 
-std::uint64_t number_after(const std::string& j, const std::string& section,
-                           const std::string& key) {
-  std::size_t at = j.find("\"" + section + "\"");
-  if (at != std::string::npos) at = j.find("\"" + key + "\":", at);
-  if (at == std::string::npos)
-    throw std::runtime_error("results.json has no " + section + "." + key);
-  return std::stoull(j.substr(at + key.size() + 3, 24));
-}
-
 void run_paxos(ChildResult& r, const char* network, double seconds) {
   models::register_builtin(sim::registry());
   const sim::Scenario s = sim::load_scenario_string(scenario(network, seconds), "bench_paxos");
@@ -80,18 +73,6 @@ void run_raw(ChildResult& r, double seconds) {
   cfg.duration = static_cast<sim::Time>(seconds * 1e9);
   r.messages = sim::baseline::raw_pingpong(cfg).messages;
 }
-
-struct Best {
-  ChildResult best;
-  bool any = false;
-  void add(const ChildResult& r) {
-    if (!r.ok) throw std::runtime_error(r.error);
-    if (!any || r.wall_s < best.wall_s) best = r;
-    any = true;
-  }
-  double msgs_per_s() const { return static_cast<double>(best.messages) / best.wall_s; }
-  double ops_per_s() const { return static_cast<double>(best.operations) / best.wall_s; }
-};
 
 }  // namespace
 

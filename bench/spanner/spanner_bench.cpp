@@ -23,18 +23,10 @@ namespace {
 using namespace distlab;
 using bench::ChildResult;
 using bench::in_child_r;
+using bench::number_after;
 
 constexpr const char* kFile = DISTLAB_SOURCE_DIR "/bench/spanner/scale.toml";
 constexpr std::uint32_t kNodes = 75 + 100;
-
-std::uint64_t number_after(const std::string& j, const std::string& section,
-                           const std::string& key) {
-  std::size_t at = j.find("\"" + section + "\"");
-  if (at != std::string::npos) at = j.find("\"" + key + "\":", at);
-  if (at == std::string::npos)
-    throw std::runtime_error("results.json has no " + section + "." + key);
-  return std::stoull(j.substr(at + key.size() + 3, 24));
-}
 
 void run_spanner(ChildResult& r, double seconds) {
   models::register_builtin(sim::registry());

@@ -195,7 +195,8 @@ void Spanserver::now_leading(Context& ctx, Group& gr) {
     t.priority = r.priority;
     t.ts = r.ts;
     t.prepare_logged = true;
-    t.commit = Commit{txn, 0, 0, gr.id, r.coordinator, r.participants, r.writes, c_.value_bytes};
+    t.commit = Commit{txn, 0, 0, gr.id, r.coordinator, r.participants, r.writes,
+                      c_.value_bytes, {}, 0};
     t.commit_requested = true;
     for (const auto& w : r.writes)
       (gr.locks.acquire(t.owner(txn), w.key, true) ? t.exclusive : t.queued).insert(w.key);
@@ -233,15 +234,7 @@ void Spanserver::housekeeping(Context& ctx, Group& gr) {
     for (const auto& w : t->second.commit.writes) exclusive = exclusive || w.key == key;
     wound_holders(ctx, gr, txn, key, exclusive && t->second.commit_requested, false);
   }
-  for (TxnId txn : stale) {
-    auto it = gr.txns.find(txn);
-    if (it == gr.txns.end()) continue;  // wounded meanwhile
-    const TxnAtLeader& t = it->second;
-    const bool coordinator = t.commit_requested && t.commit.coordinator == gr.id;
-    const auto parts = t.commit.participants;
-    abort_here(ctx, gr, txn, true);
-    if (coordinator) decide_abort(ctx, gr, txn, parts);
-  }
+  for (TxnId txn : stale) abort_active(ctx, gr, txn, true);  // unless wounded meanwhile
   std::vector<TxnId> presumed;
   for (const auto& [txn, e] : gr.early)
     if (now - e.first_seen > c_.txn_timeout && !gr.txns.count(txn)) presumed.push_back(txn);

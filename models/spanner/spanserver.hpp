@@ -127,6 +127,7 @@ class Spanserver final : public sim::Protocol {
                      bool count = true);
   void release(sim::Context& ctx, Group& gr, TxnId txn);
   void abort_here(sim::Context& ctx, Group& gr, TxnId txn, bool tell_client);
+  void abort_active(sim::Context& ctx, Group& gr, TxnId txn, bool tell_client);
   void progress(sim::Context& ctx, Group& gr, TxnId txn);
   void maybe_decide(sim::Context& ctx, Group& gr, TxnId txn);
   void commit_wait_check(sim::Context& ctx, Group& gr, TxnId txn);

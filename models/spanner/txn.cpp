@@ -31,11 +31,7 @@ void Spanserver::wound_holders(Context& ctx, Group& gr, TxnId txn, std::uint64_t
     }
     if (it->second.phase != TxnAtLeader::Phase::active) continue;
     ++obs_->wounds;  // an abort, counted once
-    const bool coordinator =
-        it->second.commit_requested && it->second.commit.coordinator == gr.id;
-    const auto parts = it->second.commit.participants;
-    abort_here(ctx, gr, victim, true);
-    if (coordinator) decide_abort(ctx, gr, victim, parts);
+    abort_active(ctx, gr, victim, true);
   }
 }
 
@@ -95,6 +91,17 @@ void Spanserver::abort_here(Context& ctx, Group& gr, TxnId txn, bool tell_client
   release(ctx, gr, txn);
 }
 
+// Aborts an active transaction here; where this group coordinates it, the participants hear
+// the decision too (they may have prepared).
+void Spanserver::abort_active(Context& ctx, Group& gr, TxnId txn, bool tell_client) {
+  auto it = gr.txns.find(txn);
+  if (it == gr.txns.end()) return;
+  const bool coordinator = it->second.commit_requested && it->second.commit.coordinator == gr.id;
+  const auto parts = it->second.commit.participants;
+  abort_here(ctx, gr, txn, tell_client);
+  if (coordinator) decide_abort(ctx, gr, txn, parts);
+}
+
 // Coordinator: `txn` will not commit; the participants hear it (they may have prepared).
 void Spanserver::decide_abort(Context& ctx, Group& gr, TxnId txn,
                               const std::vector<std::uint32_t>& participants) {
@@ -124,14 +131,7 @@ void Spanserver::supersede(Context& ctx, Group& gr, TxnId txn) {
   for (auto it = gr.txns.lower_bound(txn >> kAttemptBits << kAttemptBits);
        it != gr.txns.end() && it->first < txn; ++it)
     if (it->second.phase == TxnAtLeader::Phase::active) old.push_back(it->first);
-  for (TxnId o : old) {
-    auto it = gr.txns.find(o);
-    if (it == gr.txns.end()) continue;
-    const bool coordinator = it->second.commit_requested && it->second.commit.coordinator == gr.id;
-    const auto parts = it->second.commit.participants;
-    abort_here(ctx, gr, o, false);
-    if (coordinator) decide_abort(ctx, gr, o, parts);
-  }
+  for (TxnId o : old) abort_active(ctx, gr, o, false);
 }
 
 void Spanserver::on_read(Context& ctx, NodeId from, const Read& r) {
@@ -193,9 +193,7 @@ void Spanserver::on_commit(Context& ctx, NodeId from, const Commit& c) {
       ++obs_->lost_locks;
       t.commit = c;
       t.commit_requested = true;
-      abort_here(ctx, gr, c.txn, true);
-      if (coordinator) decide_abort(ctx, gr, c.txn, c.participants);
-      return;
+      return abort_active(ctx, gr, c.txn, true);
     }
   t.commit_requested = true;
   t.commit = c;
@@ -224,10 +222,7 @@ void Spanserver::on_abort(Context& ctx, const Abort& a) {
   }
   // A prepared participant waits for the coordinator; one committing is past turning back.
   if (it->second.phase != TxnAtLeader::Phase::active) return;
-  const bool coordinator = it->second.commit_requested && it->second.commit.coordinator == gr.id;
-  const auto parts = it->second.commit.participants;
-  abort_here(ctx, gr, a.txn, false);
-  if (coordinator) decide_abort(ctx, gr, a.txn, parts);
+  abort_active(ctx, gr, a.txn, false);
 }
 
 // Coordinator: a participant asks to abort `txn` for an older transaction (wound-wait). Too
