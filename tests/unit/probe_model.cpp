@@ -86,6 +86,44 @@ class TrueTimeProbe final : public sim::Protocol {
   sim::Time min_ = -1, max_ = 0;
 };
 
+// Node 0 starts `count` I/Os of one kind, `every` apart, and records completions: metrics
+// io_ok, io_failed, io_first_done_ns and io_last_done_ns (true simulated time from the start).
+class IoProbe final : public sim::Protocol {
+ public:
+  IoProbe(std::string kind, std::int64_t count, std::size_t bytes, sim::Time every,
+          std::uint32_t target)
+      : kind_(std::move(kind)), count_(count), bytes_(bytes), every_(every), target_(target) {}
+  void on_start(sim::Context& ctx) override {
+    if (ctx.self() == 0 && count_ > 0) ctx.set_timer(0);
+  }
+  void on_message(sim::Context&, sim::NodeId, const sim::Message&) override {}
+  void on_timer(sim::Context& ctx, sim::TimerId) override {
+    if (kind_ == "ssd_read") ctx.ssd_read(target_, bytes_);
+    if (kind_ == "ssd_write") ctx.ssd_write(target_, bytes_);
+    if (kind_ == "rdma_read") ctx.rdma_read(target_, bytes_);
+    if (kind_ == "rdma_write") ctx.rdma_write(target_, bytes_);
+    if (++started_ < count_) ctx.set_timer(every_);
+  }
+  void on_io(sim::Context& ctx, const sim::IoResult& io) override {
+    ctx.metrics().add(io.ok() ? "io_ok" : "io_failed");
+    if (first_ < 0) {
+      first_ = ctx.now();
+      ctx.metrics().add("io_first_done_ns", first_);
+    }
+    ctx.metrics().add("io_last_done_ns", ctx.now() - last_);
+    last_ = ctx.now();
+  }
+
+ private:
+  std::string kind_;
+  std::int64_t count_;
+  std::size_t bytes_;
+  sim::Time every_;
+  std::uint32_t target_;
+  std::int64_t started_ = 0;
+  sim::Time first_ = -1, last_ = 0;
+};
+
 }  // namespace
 
 void register_probe(sim::Registry& r) {
@@ -98,8 +136,14 @@ void register_probe(sim::Registry& r) {
            for (std::int64_t i = 0; i < nodes; ++i)
              m.server_names.push_back("n" + std::to_string(i));
            const auto tt_every = o.get_time("truetime_every", 0);
+           const auto io = o.get_choice(
+               "io", {"none", "ssd_read", "ssd_write", "rdma_read", "rdma_write"}, "none");
+           const auto io_target = static_cast<std::uint32_t>(o.get_int_in("io_target", 0, 1000, 1));
            m.make_node = [=](sim::NodeId) -> std::unique_ptr<sim::Protocol> {
              if (tt_every > 0) return std::make_unique<TrueTimeProbe>(tt_every);
+             if (io != "none")
+               return std::make_unique<IoProbe>(io, count, static_cast<std::size_t>(bytes), every,
+                                                io_target);
              return std::make_unique<ProbeNode>(count, static_cast<std::size_t>(bytes), every);
            };
            // membership = true: log every membership call and report it as

@@ -21,6 +21,21 @@ class NodeContext final : public Context {
   Storage& storage() override { return storage_; }
   NodeMetrics& metrics() override { return n_.metrics; }
   void log_line(std::string_view line) override;
+  IoId rdma_read(NodeId remote, std::size_t bytes) override {
+    return w_.start_rdma(n_.id, remote, bytes, false);
+  }
+  IoId rdma_write(NodeId remote, std::size_t bytes) override {
+    return w_.start_rdma(n_.id, remote, bytes, true);
+  }
+  IoId ssd_read(std::uint32_t ssd, std::size_t bytes) override {
+    return w_.start_ssd(n_.id, ssd, bytes, false);
+  }
+  IoId ssd_write(std::uint32_t ssd, std::size_t bytes) override {
+    return w_.start_ssd(n_.id, ssd, bytes, true);
+  }
+  std::uint32_t ssd_count() const override {
+    return static_cast<std::uint32_t>(n_.ssds.size());
+  }
 
  private:
   // Charges disk time for every write, delaying this handler's later sends.

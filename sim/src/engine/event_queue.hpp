@@ -21,7 +21,11 @@ struct Event {
     resume,
     clock_sync,
     stop,     // a server that left stops, after its drain time
-    cpu_free  // the node's CPU is free: handle the next item of its inbox
+    cpu_free,  // the node's CPU is free: handle the next item of its inbox
+    io_start,  // an I/O a handler started leaves after the handler's CPU time
+    io_wire,   // textbook network: an RDMA's round trip and transfer are over
+    ssd_done,  // an SSD finished an I/O: free its queue slot
+    io_done    // tell the node (on_io)
   };
   Time t = 0;
   std::uint64_t seq = 0;
@@ -29,7 +33,9 @@ struct Event {
   NodeId node = 0;  // receiver (deliver), owner (timer), sender (depart)
   NodeId from = 0;  // deliver/depart: sender
   std::uint32_t incarnation = 0;
-  std::uint64_t a = 0;  // timer id, fault index, message trace id
+  std::uint64_t a = 0;  // timer id, fault index, message trace id, I/O id
+  std::uint32_t b = 0;  // ssd_done: SSD number; io_done: IoResult::Status
+  std::uint64_t c = 0;  // io_done: bytes
   Message msg;
 };
 

@@ -8,12 +8,20 @@ namespace distlab::sim::engine {
 
 std::vector<NodeId> resolve_nodes(const std::string& name, const ModelInstance& m,
                                   std::size_t node_count, const FaultSpec& where) {
+  using K = FaultSpec::Kind;
+  const bool server_only = where.kind == K::crash || where.kind == K::restart ||
+                           where.kind == K::pause || where.kind == K::join ||
+                           where.kind == K::leave;
+  return resolve_nodes(name, m, node_count, server_only,
+                       where.nodes_pos.line ? where.nodes_pos : where.pos,
+                       where.key_path + "." + where.nodes_key);
+}
+
+std::vector<NodeId> resolve_nodes(const std::string& name, const ModelInstance& m,
+                                  std::size_t node_count, bool server_only, const SourcePos& pos,
+                                  const std::string& key) {
   const auto servers = static_cast<NodeId>(m.server_names.size());
   std::vector<NodeId> out;
-  const bool server_only =
-      where.kind == FaultSpec::Kind::crash || where.kind == FaultSpec::Kind::restart ||
-      where.kind == FaultSpec::Kind::pause || where.kind == FaultSpec::Kind::join ||
-      where.kind == FaultSpec::Kind::leave;
   if (name == "servers" || name == "all") {
     for (NodeId i = 0; i < servers; ++i) out.push_back(i);
     if (name == "all" && !server_only)
@@ -39,7 +47,7 @@ std::vector<NodeId> resolve_nodes(const std::string& name, const ModelInstance& 
   for (const auto& [r, id] : m.roles)
     if (std::find(known.begin(), known.end(), r) == known.end()) known.push_back(r);
   throw ConfigError(
-      where.nodes_pos.line ? where.nodes_pos : where.pos, where.key_path + "." + where.nodes_key,
+      pos, key,
       fmt::format("unknown {}node \"{}\"; this model has: {}{}", server_only ? "server " : "", name,
                   fmt::join(known, ", "),
                   server_only ? ", servers, all" : ", servers, clients, all, clientN"));

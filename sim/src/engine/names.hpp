@@ -12,6 +12,10 @@ namespace distlab::sim::engine {
 // Node ids for `name`; throws ConfigError positioned at the fault when the name is unknown.
 std::vector<NodeId> resolve_nodes(const std::string& name, const ModelInstance& m,
                                   std::size_t node_count, const FaultSpec& where);
+// The same for any key naming nodes; server_only: clients are not allowed.
+std::vector<NodeId> resolve_nodes(const std::string& name, const ModelInstance& m,
+                                  std::size_t node_count, bool server_only, const SourcePos& pos,
+                                  const std::string& key);
 // Region index per node (0 for every node on a LAN).
 std::vector<std::size_t> assign_regions(const Scenario& s, const ModelInstance& m,
                                         std::size_t node_count);

@@ -11,6 +11,7 @@
 
 #include "distlab/sim/node.hpp"
 #include "engine/event_queue.hpp"
+#include "hw/ssd.hpp"
 
 namespace distlab::sim::engine {
 
@@ -91,6 +92,11 @@ struct NodeState {
   Time write_delay = 0;                // handler-scoped: CPU and disk time spent in this handler
   Time busy_until = 0;                 // the CPU handles one message at a time ([node])
   Rng clock_rng;                       // offsets, drifts and sync errors of this node's clock
+  // Hardware ([[hardware]]): it outlives crashes.
+  double nic_bps = 0;          // host link bandwidth
+  Time cpu_per_message = 0;    // CPU time per handled message (0 = free)
+  Time rdma_timeout = 0;       // an RDMA to a dead or cut-off peer fails after this
+  std::vector<hw::Ssd> ssds;
 };
 
 }  // namespace distlab::sim::engine

@@ -14,11 +14,10 @@ std::vector<sg4::Host*> build_platform(const World& w) {
   const auto& net = w.scenario().network;
   const std::size_t n = w.node_count();
   std::vector<sg4::Host*> hosts(n, nullptr);
-  const double bw_bytes = net.bandwidth_bps / 8.0;
   auto add_host = [&](sg4::NetZone* zone, NodeId id, Time one_way) {
     auto* h = zone->create_host(fmt::format("h{}", id), 1e9);
     h->seal();
-    auto* link = zone->create_split_duplex_link(fmt::format("l{}", id), bw_bytes);
+    auto* link = zone->create_split_duplex_link(fmt::format("l{}", id), w.nic_bps(id) / 8.0);
     link->set_latency(to_seconds(one_way) / 2.0)->seal();
     zone->add_route(h->get_netpoint(), nullptr, nullptr, nullptr,
                     {{link, sg4::LinkInRoute::Direction::UP}}, true);

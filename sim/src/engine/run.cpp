@@ -74,6 +74,26 @@ void check_names(const Scenario& s, const ModelInstance& m) {
     for (const auto& g : f.groups)
       for (const auto& n : g) engine::resolve_nodes(n, m, nodes, f);
   }
+  // [[hardware]]: names must resolve; a disk fault must name nodes that have that SSD.
+  std::vector<std::size_t> ssds(nodes, 0);
+  for (const auto& h : s.hardware)
+    for (const auto& n : h.nodes)
+      for (NodeId id : engine::resolve_nodes(n, m, nodes, false, h.nodes_pos.line ? h.nodes_pos : h.pos,
+                                             h.key_path + ".nodes"))
+        ssds[id] = h.hw.ssds.size();
+  for (const auto& f : s.faults) {
+    if (f.kind != FaultSpec::Kind::disk_slow && f.kind != FaultSpec::Kind::disk_fail) continue;
+    for (const auto& n : f.nodes)
+      for (NodeId id : engine::resolve_nodes(n, m, nodes, f)) {
+        const std::size_t need = f.disk ? *f.disk + 1 : 1;
+        if (ssds[id] < need)
+          throw ConfigError(f.disk ? f.pos : (f.nodes_pos.line ? f.nodes_pos : f.pos),
+                            f.key_path + (f.disk ? ".disk" : "." + f.nodes_key),
+                            fmt::format("node \"{}\" has {} SSD{} ([[hardware]] ssds){}", n,
+                                        ssds[id], ssds[id] == 1 ? "" : "s",
+                                        f.disk ? fmt::format(", so no disk {}", *f.disk) : ""));
+      }
+  }
   engine::assign_regions(s, m, nodes);
 }
 

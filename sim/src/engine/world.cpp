@@ -59,6 +59,32 @@ World::World(const Scenario& s, std::uint64_t seed, ModelInstance model, Recorde
         for (NodeId id : resolve_nodes(name, model_, nodes_.size(), spec)) m[id] = 1;
     }
   }
+  apply_hardware();
+}
+
+// Each node's hardware: its [[hardware]] entries in file order (a later one replaces what an
+// earlier one gave), else the [network] link and the [node] CPU cost.
+void World::apply_hardware() {
+  std::vector<const HostHardware*> hw(nodes_.size(), nullptr);
+  for (const auto& spec : s_.hardware)
+    for (const auto& name : spec.nodes)
+      for (NodeId id : resolve_nodes(name, model_, nodes_.size(), false,
+                                     spec.nodes_pos.line ? spec.nodes_pos : spec.pos,
+                                     spec.key_path + ".nodes"))
+        hw[id] = &spec.hw;
+  for (auto& n : nodes_) {
+    const HostHardware* h = hw[n->id];
+    n->nic_bps = h && h->nic_bps ? *h->nic_bps : s_.network.bandwidth_bps;
+    n->cpu_per_message = n->cost_free ? 0 : s_.node.cpu_per_message;
+    if (h && h->cpu_per_message) n->cpu_per_message = *h->cpu_per_message;
+    n->rdma_timeout = h ? h->rdma_timeout : HostHardware{}.rdma_timeout;
+    n->ssds.clear();
+    if (h)
+      for (const auto& spec : h->ssds) {
+        n->ssds.emplace_back();
+        n->ssds.back().spec = spec;
+      }
+  }
 }
 
 World::~World() { assert_context() = nullptr; }
@@ -281,6 +307,8 @@ void World::dispatch(Event& e) {
       n.inbox.pop_front();
       if (next.type == Event::Type::deliver)
         run_delivery(next);
+      else if (next.type == Event::Type::io_done)
+        run_io(next);
       else
         run_timer(next);
       if (!n.inbox.empty()) schedule_cpu(n);
@@ -312,6 +340,18 @@ void World::dispatch(Event& e) {
     }
     case Event::Type::clock_sync:
       sync_clock(*nodes_[e.node]);
+      return;
+    case Event::Type::io_start:
+      begin_io(e.a);
+      return;
+    case Event::Type::io_wire:
+      rdma_stage_done(e.a, 2);
+      return;
+    case Event::Type::ssd_done:
+      ssd_done(e);
+      return;
+    case Event::Type::io_done:
+      dispatch_io_done(e);
       return;
     case Event::Type::resume: {
       NodeState& n = *nodes_[e.node];
@@ -348,7 +388,7 @@ void World::deliver(Event& e) {
 }
 
 bool World::cpu_busy(NodeState& n) const {
-  if (n.cost_free || s_.node.cpu_per_message == 0) return false;
+  if (n.cpu_per_message == 0) return false;
   return n.busy_until > now() || !n.inbox.empty();
 }
 
@@ -374,7 +414,7 @@ void World::run_timer(Event& e) {
 void World::run_delivery(Event& e) {
   NodeState& to = *nodes_[e.node];
   NodeState& from = *nodes_[e.from];
-  const Time cpu = to.cost_free ? 0 : s_.node.cpu_per_message;
+  const Time cpu = to.cpu_per_message;
   ++to.counters.delivered;
   rec_.trace_message("deliver", now(), from.name, to.name, e.msg, e.a);
   const NodeId src = e.from;
@@ -449,10 +489,7 @@ void World::depart(NodeId from, NodeId to, Message msg, std::uint64_t trace_id) 
   const std::size_t bytes = msg.size_bytes() + s_.network.header_bytes;  // on the wire
   for (int c = 0; c < copies; ++c) {
     if (from == to || !flow_network()) {
-      const Time wire = from == to ? 0
-                                   : latency(from, to) + static_cast<Time>(static_cast<double>(bytes) *
-                                                                           8e9 / s_.network.bandwidth_bps);
-      finish_send(from, to, msg, trace_id, now() + wire);
+      finish_send(from, to, msg, trace_id, now() + wire_time(from, to, bytes));
     } else {
       const std::uint64_t token = next_token_++;
       in_flight_.emplace(token, InFlight{from, to, msg, trace_id});
@@ -462,6 +499,12 @@ void World::depart(NodeId from, NodeId to, Message msg, std::uint64_t trace_id) 
 }
 
 void World::arrived(std::uint64_t token) {
+  if (auto io = io_transfers_.find(token); io != io_transfers_.end()) {
+    const auto [id, stage] = io->second;
+    io_transfers_.erase(io);
+    rdma_stage_done(id, stage);
+    return;
+  }
   auto it = in_flight_.find(token);
   DISTLAB_ASSERT(it != in_flight_.end(), "unknown transfer completed");
   InFlight f = std::move(it->second);
@@ -527,7 +570,8 @@ void World::apply_fault(std::size_t index, bool end) {
   };
   const char* kind_name[] = {
       "crash", "restart",    "pause",       "partition",        "heal", "loss", "duplicate",
-      "delay", "clock_step", "clock_drift", "time_master_down", "join", "leave"};
+      "delay", "clock_step", "clock_drift", "time_master_down", "join", "leave",
+      "disk_slow", "disk_fail"};
   rec_.count(fmt::format("fault.{}{}", kind_name[static_cast<int>(spec.kind)], end ? ".end" : ""));
   rec_.trace_node(end ? "fault_end" : "fault", t, "faults", kind_name[static_cast<int>(spec.kind)]);
   switch (spec.kind) {
@@ -628,6 +672,19 @@ void World::apply_fault(std::size_t index, bool end) {
         n.clock.rebase(t);
         n.clock.ppm = spec.drift_ppm;
       });
+      return;
+    case K::disk_slow:
+    case K::disk_fail:
+      each_node([&](NodeState& n) {
+        for (std::size_t d = 0; d < n.ssds.size(); ++d) {
+          if (spec.disk && *spec.disk != d) continue;
+          if (spec.kind == K::disk_slow)
+            n.ssds[d].slow = end ? 1 : spec.slow_factor;
+          else
+            n.ssds[d].failed = !end;
+        }
+      });
+      if (!end && spec.until != kNever) schedule(Event::Type::fault_end, spec.until, 0, index);
       return;
     case K::time_master_down: {
       for (std::size_t r = 0; r < master_down_.size(); ++r) {

@@ -70,6 +70,12 @@ class World {
   }
   // Textbook network: one-way latency between two nodes.
   Time latency(NodeId from, NodeId to) const;
+  // Host link bandwidth of a node (its [[hardware]] NIC, or the [network] bandwidth).
+  double nic_bps(NodeId id) const { return nodes_[id]->nic_bps; }
+
+  // Hardware I/O (world_io.cpp).
+  IoId start_rdma(NodeId node, NodeId remote, std::size_t bytes, bool write);
+  IoId start_ssd(NodeId node, std::uint32_t ssd, std::size_t bytes, bool write);
 
  private:
   friend class FaultInjector;
@@ -120,6 +126,32 @@ class World {
   std::vector<bool> started_;
   void membership_changed(Time t);
   void stop_node(NodeState& n);
+  void apply_hardware();
+
+  // Hardware I/O in progress (world_io.cpp). Looked up by id only, never iterated.
+  struct Io {
+    enum class Kind : std::uint8_t { rdma_read, rdma_write, ssd_read, ssd_write } kind;
+    NodeId node;
+    std::uint32_t incarnation;
+    std::uint32_t target;  // remote node or SSD number
+    std::size_t bytes;
+    Time start = 0;
+    std::uint32_t remote_incarnation = 0;
+  };
+  std::unordered_map<IoId, Io> ios_;
+  std::unordered_map<std::uint64_t, std::pair<IoId, int>> io_transfers_;  // flow token -> stage
+  IoId next_io_ = 1;
+  IoId new_io(Io io);
+  void begin_io(IoId id);
+  void begin_rdma(IoId id, Io& io);
+  void begin_ssd(IoId id, Io& io);
+  void rdma_stage_done(IoId id, int stage);
+  bool rdma_peer_ok(const Io& io) const;
+  void finish_io(IoId id, IoResult::Status status, Time when);
+  void ssd_done(Event& e);
+  void run_io(Event& e);
+  void dispatch_io_done(Event& e);
+  Time wire_time(NodeId from, NodeId to, std::size_t bytes) const;
 };
 
 }  // namespace distlab::sim::engine

@@ -197,7 +197,8 @@ FaultSpec load_fault(Options& f) {
   s.pos = f.pos("kind");
   const auto kind = f.get_choice(
       "kind", {"crash", "restart", "pause", "partition", "heal", "loss", "duplicate", "delay",
-               "clock_step", "clock_drift", "time_master_down", "join", "leave"});
+               "clock_step", "clock_drift", "time_master_down", "join", "leave", "disk_slow",
+               "disk_fail"});
   using K = FaultSpec::Kind;
   static const std::map<std::string, K> kinds = {{"crash", K::crash},
                                                  {"restart", K::restart},
@@ -211,7 +212,9 @@ FaultSpec load_fault(Options& f) {
                                                  {"clock_drift", K::clock_drift},
                                                  {"time_master_down", K::time_master_down},
                                                  {"join", K::join},
-                                                 {"leave", K::leave}};
+                                                 {"leave", K::leave},
+                                                 {"disk_slow", K::disk_slow},
+                                                 {"disk_fail", K::disk_fail}};
   s.kind = kinds.at(kind);
   s.at = f.get_time("at", 0);
   auto need_nodes = [&](bool required) {
@@ -324,6 +327,17 @@ FaultSpec load_fault(Options& f) {
       s.drift_ppm = f.get_double("ppm");
       if (!(s.drift_ppm > -1e6 && s.drift_ppm < 1e6)) f.fail("ppm", "must be between -1e6 and 1e6");
       break;
+    case K::disk_slow:
+    case K::disk_fail:
+      need_nodes(true);
+      if (f.has("disk")) s.disk = static_cast<std::uint32_t>(f.get_int_in("disk", 0, 1023));
+      if (s.kind == K::disk_slow) {
+        s.slow_factor = f.get_double("factor", s.slow_factor);
+        if (!(s.slow_factor >= 1 && s.slow_factor <= 1e6))
+          f.fail("factor", "must be between 1 and 1e6 (how many times slower the disk gets)");
+      }
+      window("until");
+      break;
     case K::time_master_down:
       s.regions = f.get_strings("regions");  // checked against the network when the run starts
       window("until");
@@ -389,6 +403,48 @@ void load_node_costs(Options& o, NodeCostConfig& c) {
   if (c.disk_write_latency > sec(10))
     o.fail(o.time_key("disk_write_latency"), "must be at most 10 s");
   o.finish();
+}
+
+// [[hardware]]: a class of hosts (nodes = names or groups) starting from a named profile, with
+// any number overridden.
+HardwareSpec load_hardware(Options& o) {
+  HardwareSpec h;
+  h.key_path = o.path();
+  h.pos = o.pos("nodes");
+  h.nodes = o.get_strings("nodes");
+  h.nodes_pos = o.pos("nodes");
+  if (h.nodes.empty()) h.nodes = {"all"};
+  if (o.has("profile")) {
+    std::vector<std::string> names;
+    for (const auto& p : hardware_profiles()) names.push_back(p.name);
+    h.profile = o.get_choice("profile", names);
+    for (const auto& p : hardware_profiles())
+      if (p.name == h.profile) h.hw = p.hw;
+  }
+  HostHardware& hw = h.hw;
+  if (auto bw = o.get_bandwidth("nic")) hw.nic_bps = *bw;
+  if (auto c = o.find_time("cpu_per_message")) {
+    if (*c > sec(10)) o.fail(o.time_key("cpu_per_message"), "must be at most 10 s");
+    hw.cpu_per_message = *c;
+  }
+  SsdSpec ssd = hw.ssds.empty() ? SsdSpec{} : hw.ssds.front();
+  const auto count = o.get_int_in("ssds", 0, 1024, static_cast<std::int64_t>(hw.ssds.size()));
+  if (auto bw = o.get_bandwidth("ssd_read")) ssd.read_bytes_per_s = *bw / 8;
+  if (auto bw = o.get_bandwidth("ssd_write")) ssd.write_bytes_per_s = *bw / 8;
+  ssd.read_latency = o.get_time("ssd_read_latency", ssd.read_latency);
+  ssd.write_latency = o.get_time("ssd_write_latency", ssd.write_latency);
+  if (ssd.read_latency > sec(10)) o.fail(o.time_key("ssd_read_latency"), "must be at most 10 s");
+  if (ssd.write_latency > sec(10))
+    o.fail(o.time_key("ssd_write_latency"), "must be at most 10 s");
+  ssd.queue_depth = static_cast<std::uint32_t>(
+      o.get_int_in("ssd_queue_depth", 1, 65536, static_cast<std::int64_t>(ssd.queue_depth)));
+  ssd.iops = o.get_double("ssd_iops", ssd.iops);
+  if (!(ssd.iops >= 0 && ssd.iops <= 1e9))
+    o.fail("ssd_iops", "must be between 0 (no limit) and 1e9");
+  hw.ssds.assign(static_cast<std::size_t>(count), ssd);
+  hw.rdma_timeout = o.get_time("rdma_timeout", hw.rdma_timeout, true);
+  o.finish();
+  return h;
 }
 
 WorkloadConfig load_workload(Options& w, Time duration, const NetworkConfig& net) {
@@ -509,6 +565,7 @@ Scenario load(const std::string& text, const std::string& file,
   if (auto n = top.table("network")) load_network(*n, s.network);
   if (auto c = top.table("clocks")) load_clocks(*c, s.clocks);
   if (auto n = top.table("node")) load_node_costs(*n, s.node);
+  for (auto& h : top.tables("hardware")) s.hardware.push_back(load_hardware(h));
   {
     auto m = top.table("model");
     if (!m) top.fail("model", "required table [model] is missing (name = \"...\")");

@@ -13,6 +13,7 @@
 
 #include <fmt/format.h>
 
+#include "distlab/sim/hw/io.hpp"
 #include "distlab/sim/message.hpp"
 #include "distlab/sim/rng.hpp"
 #include "distlab/sim/types.hpp"
@@ -74,6 +75,23 @@ class Context {
   virtual Storage& storage() = 0;
   virtual NodeMetrics& metrics() = 0;
 
+  // Hardware I/O ([[hardware]] in the scenario). Each call starts an I/O (after this handler's
+  // CPU time, like a send) and returns at once; on_io runs when it completes.
+  //
+  // One-sided RDMA: moves `bytes` between this node's memory and `remote`'s registered memory
+  // over the network without running any handler on `remote` (a READ pulls remote -> here, a
+  // WRITE pushes here -> remote; each costs a round trip plus the bytes' transfer, sharing the
+  // links with everything else). Reliable like an InfiniBand RC queue pair: message loss and
+  // duplication faults do not touch it; a peer that is down or cut off makes it fail after the
+  // host's rdma_timeout.
+  virtual IoId rdma_read(NodeId remote, std::size_t bytes) = 0;
+  virtual IoId rdma_write(NodeId remote, std::size_t bytes) = 0;
+  // This node's SSD number `ssd` (0 .. ssd_count() - 1): queued, bandwidth- and latency-bound,
+  // slowed by disk_slow and failed by disk_fail faults.
+  virtual IoId ssd_read(std::uint32_t ssd, std::size_t bytes) = 0;
+  virtual IoId ssd_write(std::uint32_t ssd, std::size_t bytes) = 0;
+  virtual std::uint32_t ssd_count() const = 0;
+
   // Debug log line, tagged with simulated time and node; goes to the trace and, with
   // --verbose, to stderr.
   virtual void log_line(std::string_view line) = 0;
@@ -89,6 +107,8 @@ class Protocol {
   virtual void on_start(Context& ctx) {}
   virtual void on_message(Context& ctx, NodeId from, const Message& msg) = 0;
   virtual void on_timer(Context& ctx, TimerId id) {}
+  // An I/O this node started (RDMA, SSD) completed. I/Os of a crashed incarnation never do.
+  virtual void on_io(Context& ctx, const IoResult& io) {}
   // Called instead of on_start on a fresh object after a crash and restart: volatile state is
   // gone, ctx.storage() survived.
   virtual void on_recover(Context& ctx) { on_start(ctx); }

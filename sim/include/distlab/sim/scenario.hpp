@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "distlab/sim/error.hpp"
+#include "distlab/sim/hw/hardware.hpp"
 #include "distlab/sim/options.hpp"
 #include "distlab/sim/types.hpp"
 
@@ -53,7 +54,9 @@ struct FaultSpec {
     clock_drift,
     time_master_down,  // the time masters of some regions stop answering clock syncs
     join,  // a server becomes a member (starts, or restarts after a leave); model decides what
-    leave  // membership means (see ModelInstance::on_membership); a leaving server then stops
+    leave,  // membership means (see ModelInstance::on_membership); a leaving server then stops
+    disk_slow,  // a node's SSDs (or one of them) get `factor` times slower until `until`
+    disk_fail   // a node's SSDs (or one) fail every I/O until `until` (default: for good)
   };
   enum class Distribution { constant, uniform, exponential };
   Kind kind = Kind::crash;
@@ -74,6 +77,8 @@ struct FaultSpec {
   double drift_ppm = 0;
   std::vector<std::string> regions;  // time_master_down: region names; empty = all
   Time drain = sec(1);               // leave: the server keeps serving this long, then stops
+  std::optional<std::uint32_t> disk;  // disk_slow/disk_fail: one SSD's index; empty = all
+  double slow_factor = 10;            // disk_slow: I/Os take this many times as long
 };
 
 // [clocks]: every server's local clock (clients keep true time). A clock has an offset and a
@@ -176,6 +181,7 @@ struct Scenario {
   NetworkConfig network;
   ClockConfig clocks;
   NodeCostConfig node;
+  std::vector<HardwareSpec> hardware;  // [[hardware]]: per host class; later entries win
   std::string model_name;
   std::shared_ptr<Options> model_options;  // the [model] table, read by the model's factory
   std::vector<WorkloadConfig> workloads;

@@ -29,6 +29,13 @@ class FakeContext final : public Context {
   std::map<TimerId, Time> timers;  // live timers -> delay
   std::map<std::string, std::int64_t> counters;
   std::vector<std::string> logs;
+  struct Io {
+    enum class Kind { rdma_read, rdma_write, ssd_read, ssd_write } kind;
+    std::uint32_t target;  // remote node or SSD number
+    std::size_t bytes;
+  };
+  std::map<IoId, Io> ios;  // started and not yet completed by the test (erase to complete)
+  std::uint32_t ssds = 1;
   Time clock = 0;
   Time epsilon = 0;  // truetime() is clock +- epsilon
 
@@ -57,6 +64,13 @@ class FakeContext final : public Context {
   Storage& storage() override { return storage_; }
   NodeMetrics& metrics() override { return metrics_; }
   void log_line(std::string_view line) override { logs.emplace_back(line); }
+  IoId rdma_read(NodeId r, std::size_t b) override { return io(Io::Kind::rdma_read, r, b); }
+  IoId rdma_write(NodeId r, std::size_t b) override { return io(Io::Kind::rdma_write, r, b); }
+  IoId ssd_read(std::uint32_t d, std::size_t b) override { return io(Io::Kind::ssd_read, d, b); }
+  IoId ssd_write(std::uint32_t d, std::size_t b) override {
+    return io(Io::Kind::ssd_write, d, b);
+  }
+  std::uint32_t ssd_count() const override { return ssds; }
 
  private:
   struct MapStorage final : Storage {
@@ -78,8 +92,14 @@ class FakeContext final : public Context {
     std::map<std::string, std::int64_t>& c_;
   };
 
+  IoId io(Io::Kind k, std::uint32_t target, std::size_t bytes) {
+    ios[next_io_] = Io{k, target, bytes};
+    return next_io_++;
+  }
+
   NodeId self_;
   std::vector<NodeId> peers_;
+  IoId next_io_ = 1;
   Rng rng_;
   MapStorage storage_;
   Counters metrics_{counters};
