@@ -31,8 +31,10 @@ void register_builtin(sim::Registry& r) {
          {},
          spanner::build});
   r.add({"chain",
-         "chain replication: CR (reads at the tail) and CRAQ (reads anywhere, version queries)",
-         {"cr", "craq", "craq-dirty-reads", "cr-any-reads", "cr-early-ack"},
+         "chain replication: CR (reads at the tail), CRAQ (reads anywhere, version queries) and "
+         "DeepSeek 3FS (CRAQ over chain tables, RDMA, SSDs, target states)",
+         {"cr", "craq", "3fs", "craq-dirty-reads", "cr-any-reads", "cr-early-ack",
+          "3fs-read-pending"},
          chain::build});
   r.add({"counter",
          "Netflix-style distributed counters: best-effort regional, eventually consistent and "

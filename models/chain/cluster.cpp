@@ -5,13 +5,18 @@
 #include <nlohmann/json.hpp>
 
 #include "chain.hpp"
+#include "chain/fs3/fs3.hpp"
 
 namespace distlab::models::chain {
 
 sim::ModelInstance build(sim::Options& o) {
   Config c;
-  const auto variant = o.get_choice(
-      "variant", {"cr", "craq", "craq-dirty-reads", "cr-any-reads", "cr-early-ack"}, "cr");
+  const auto variant =
+      o.get_choice("variant",
+                   {"cr", "craq", "3fs", "craq-dirty-reads", "cr-any-reads", "cr-early-ack",
+                    "3fs-read-pending"},
+                   "cr");
+  if (variant.rfind("3fs", 0) == 0) return fs3::build(o, variant);
   c.variant = variant.rfind("craq", 0) == 0 ? Variant::craq : Variant::cr;
   c.dirty_reads = variant == "craq-dirty-reads";
   c.any_reads = variant == "cr-any-reads";
