@@ -73,6 +73,7 @@ struct Reply {
 
 // Storage node -> mgmtd, every heartbeat: each of its targets' local state.
 struct Heartbeat {
+  std::uint64_t routing_version = 0;  // mgmtd sends the routing again if the node is behind
   std::vector<std::uint32_t> targets;
   std::vector<std::uint8_t> up_to_date;  // 0: online but behind (restarted, or was offline)
   std::size_t size_bytes() const { return 16 + 5 * targets.size(); }

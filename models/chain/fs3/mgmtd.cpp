@@ -85,6 +85,8 @@ class Mgmtd final : public sim::Protocol {
     for (std::size_t i = 0; i < h->targets.size(); ++i)
       local_[h->targets[i]] = h->up_to_date[i] ? Local::up_to_date : Local::online;
     update(ctx);
+    if (h->routing_version < obs_->routing->version)  // it missed an update (lost, cut off)
+      ctx.send(from, sim::Message::of(RoutingUpdate{obs_->routing}));
   }
 
   void on_timer(Context& ctx, sim::TimerId) override {
@@ -104,11 +106,16 @@ class Mgmtd final : public sim::Protocol {
       // Apply the table until the chain is stable (a move can make a predecessor serving).
       for (int round = 0; round < 4; ++round) {
         std::vector<State> next(ch.states.size());
+        // In chain order: a serving target going down becomes lastsrv only if no target before
+        // it ended up serving or lastsrv and none after it stays serving (of several going
+        // down at once, the first in the chain, which holds every version, is the last server).
         for (std::size_t i = 0; i < ch.targets.size(); ++i) {
           bool other_serving = false;
-          for (std::size_t j = 0; j < ch.targets.size(); ++j)
-            if (j != i && ch.states[j] == State::serving &&
-                local_[ch.targets[j]] != Local::offline)
+          for (std::size_t j = 0; j < i; ++j)
+            if (next[j] == State::serving || next[j] == State::lastsrv) other_serving = true;
+          for (std::size_t j = i + 1; j < ch.targets.size(); ++j)
+            if ((ch.states[j] == State::serving && local_[ch.targets[j]] != Local::offline) ||
+                ch.states[j] == State::lastsrv)
               other_serving = true;
           const bool pred_serving = i > 0 && ch.states[i - 1] == State::serving;
           next[i] = next_state(local_[ch.targets[i]], ch.states[i], pred_serving, !other_serving);

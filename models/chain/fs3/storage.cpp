@@ -68,13 +68,24 @@ class Storage final : public sim::Protocol {
   }
   // Volatile state is gone, the SSDs' contents are not: every target must sync before it
   // serves again (3FS: local state "online").
+  // (design_notes.md: a returning service sends no heartbeat until mgmtd has marked all its
+  // targets offline, so that none of them stays "serving" with what it missed.)
   void on_recover(Context& ctx) override {
     on_start(ctx);
     for (auto t : mine_) up_to_date_[t] = false;
+    returning_ = true;
   }
 
   void heartbeat(Context& ctx) {
+    if (returning_) {
+      for (auto t : mine_) {
+        const State s = routing_->chains[chain_of_target(t)].state_of(t);
+        if (s != State::offline && s != State::lastsrv) return;
+      }
+      returning_ = false;
+    }
     Heartbeat h;
+    h.routing_version = routing_->version;
     for (auto t : mine_) {
       h.targets.push_back(t);
       h.up_to_date.push_back(up_to_date_[t] ? 1 : 0);
@@ -136,10 +147,11 @@ class Storage final : public sim::Protocol {
         if (ch.chain_version < p.chain_version || ch.committed < p.version) {
           ch.committed = p.version;
           ch.committed_value = p.value;
-          ch.pending = 0;
           ch.chain_version = p.chain_version;
-          put(p.target, p.chunk, ch);
         }
+        // A pending version without a write in progress is left over from before: stale.
+        if (!locks_.count({p.target, p.chunk})) ch.pending = 0;
+        put(p.target, p.chunk, ch);
         ++obs_->chunks_replaced;
         ctx.send(io.from, sim::Message::of(ReplaceAck{p.chain, p.chain_version, p.chunk}));
         return;
@@ -313,13 +325,13 @@ class Storage final : public sim::Protocol {
     Lock& l = it->second;
     const ChainInfo& chain = routing_->chains[l.w.chain];
     Chunk ch = chunk(t, c);
-    if (ch.pending == version) {
+    if (ch.committed < version) {
       ch.committed = version;
-      ch.committed_value = ch.pending_value;
-      ch.pending = 0;
+      ch.committed_value = l.w.value;
       ch.chain_version = chain.version;
-      put(t, c, ch);
     }
+    if (ch.pending <= version) ch.pending = 0;
+    put(t, c, ch);
     if (last) obs_->committed.emplace(std::make_pair(c, version), std::make_pair(l.w.value, now_true()));
     const auto writers = chain.writers();
     auto pos = std::find(writers.begin(), writers.end(), t);
@@ -356,14 +368,28 @@ class Storage final : public sim::Protocol {
       if (s == State::serving && old->chains[chain_of_target(t)].state_of(t) == State::syncing)
         up_to_date_[t] = true;
       if (s == State::lastsrv) up_to_date_[t] = true;  // its data is the chain's latest
+      if (s == State::serving && old->chains[chain_of_target(t)].state_of(t) == State::lastsrv)
+        commit_leftovers(t);
     }
-    // Writes in flight follow the new chain: the last writer commits, others forward again.
+    // Writes in flight follow the new chain: the last writer commits, others forward again. A
+    // target taken out of the writers (offline, waiting) drops them: what it holds is stale now,
+    // and its sync will replace it (a demoted head committing its own numbering as a new last
+    // writer would commit a version the chain never saw).
     for (auto it = locks_.begin(); it != locks_.end();) {
       auto next = std::next(it);
       Lock& l = it->second;
-      if (l.stage == Lock::Stage::forwarded &&
-          routing_->chains[l.w.chain].version != old->chains[l.w.chain].version)
+      const ChainInfo& ch = routing_->chains[l.w.chain];
+      const State s = ch.state_of(it->first.first);
+      if (s != State::serving && s != State::syncing) {
+        for (const auto& [from, q] : l.queued)
+          if (from == q.client) reply(ctx, q.client, q.req, q.attempt, Reply::Status::stale_chain);
+        if (l.from == l.w.client)  // the client asked this target: it retries elsewhere
+          reply(ctx, l.w.client, l.w.req, l.w.attempt, Reply::Status::stale_chain);
+        locks_.erase(it);
+      } else if (l.stage == Lock::Stage::forwarded &&
+                 ch.version != old->chains[l.w.chain].version) {
         forward(ctx, l);
+      }
       it = next;
     }
     check_syncs(ctx);
@@ -386,6 +412,22 @@ class Storage final : public sim::Protocol {
         ctx.send(routing_->targets[ch.targets[i]].node,
                  sim::Message::of(DumpMeta{c, ch.version, ch.targets[i]}));
       }
+    }
+  }
+
+  // The last server of a chain serves again: every version still pending here was passed on
+  // by this target (it was first in the chain when all went down, or the last one standing),
+  // so the old tail may have committed and acknowledged it. Commit them all (the CR rule for a
+  // new tail); a write in progress finishes on its own.
+  void commit_leftovers(std::uint32_t t) {
+    for (auto& [c, ch] : obs_->disks.targets[t]) {
+      if (ch.pending == 0 || locks_.count({t, c})) continue;
+      obs_->committed.emplace(std::make_pair(c, ch.pending),
+                              std::make_pair(ch.pending_value, now_true()));
+      ch.committed = ch.pending;
+      ch.committed_value = ch.pending_value;
+      ch.chain_version = routing_->chains[chain_of_target(t)].version;
+      ch.pending = 0;
     }
   }
 
@@ -465,6 +507,7 @@ class Storage final : public sim::Protocol {
   std::map<std::uint32_t, std::uint64_t> synced_;  // chain -> version a sync was started for
   std::map<std::uint32_t, std::set<std::uint64_t>> pending_replace_;
   std::map<std::uint32_t, sim::Time> sync_started_;
+  bool returning_ = false;  // restarted: silent until mgmtd has marked its targets offline
 };
 
 }  // namespace
