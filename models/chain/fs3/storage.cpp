@@ -380,7 +380,11 @@ class Storage final : public sim::Protocol {
       Lock& l = it->second;
       const ChainInfo& ch = routing_->chains[l.w.chain];
       const State s = ch.state_of(it->first.first);
-      if (s != State::serving && s != State::syncing) {
+      // Syncing now and not before: it was out (offline) in between, perhaps without hearing
+      // of it; what it held then is stale too.
+      const bool returning =
+          s == State::syncing && old->chains[l.w.chain].state_of(it->first.first) != State::syncing;
+      if ((s != State::serving && s != State::syncing) || returning) {
         for (const auto& [from, q] : l.queued)
           if (from == q.client) reply(ctx, q.client, q.req, q.attempt, Reply::Status::stale_chain);
         if (l.from == l.w.client)  // the client asked this target: it retries elsewhere

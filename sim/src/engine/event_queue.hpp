@@ -23,7 +23,7 @@ struct Event {
     stop,     // a server that left stops, after its drain time
     cpu_free,  // the node's CPU is free: handle the next item of its inbox
     io_start,  // an I/O a handler started leaves after the handler's CPU time
-    io_wire,   // textbook network: an RDMA's round trip and transfer are over
+    io_wire,   // an RDMA step moved without SimGrid (textbook network, small): b = the step
     ssd_done,  // an SSD finished an I/O: free its queue slot
     io_done    // tell the node (on_io)
   };
@@ -34,7 +34,7 @@ struct Event {
   NodeId from = 0;  // deliver/depart: sender
   std::uint32_t incarnation = 0;
   std::uint64_t a = 0;  // timer id, fault index, message trace id, I/O id
-  std::uint32_t b = 0;  // ssd_done: SSD number; io_done: IoResult::Status
+  std::uint32_t b = 0;  // ssd_done: SSD number; io_done: IoResult::Status; io_wire: step
   std::uint64_t c = 0;  // io_done: bytes
   Message msg;
 };

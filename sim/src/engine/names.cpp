@@ -34,6 +34,13 @@ std::vector<NodeId> resolve_nodes(const std::string& name, const ModelInstance& 
   }
   for (NodeId i = 0; i < servers; ++i)
     if (m.server_names[i] == name) return {i};
+  // "storage*": every server whose name starts with "storage".
+  if (name.size() > 1 && name.back() == '*') {
+    const std::string prefix = name.substr(0, name.size() - 1);
+    for (NodeId i = 0; i < servers; ++i)
+      if (m.server_names[i].rfind(prefix, 0) == 0) out.push_back(i);
+    if (!out.empty()) return out;
+  }
   if (auto it = m.roles.find(name); it != m.roles.end()) return {it->second};
   if (!server_only && name.rfind("client", 0) == 0) {
     const std::string digits = name.substr(6);
@@ -50,7 +57,7 @@ std::vector<NodeId> resolve_nodes(const std::string& name, const ModelInstance& 
       pos, key,
       fmt::format("unknown {}node \"{}\"; this model has: {}{}", server_only ? "server " : "", name,
                   fmt::join(known, ", "),
-                  server_only ? ", servers, all" : ", servers, clients, all, clientN"));
+                  server_only ? ", servers, all, prefix*" : ", servers, clients, all, clientN, prefix*"));
 }
 
 std::vector<std::size_t> assign_regions(const Scenario& s, const ModelInstance& m,

@@ -345,7 +345,7 @@ void World::dispatch(Event& e) {
       begin_io(e.a);
       return;
     case Event::Type::io_wire:
-      rdma_stage_done(e.a, 2);
+      rdma_stage_done(e.a, static_cast<int>(e.b));
       return;
     case Event::Type::ssd_done:
       ssd_done(e);
@@ -488,7 +488,7 @@ void World::depart(NodeId from, NodeId to, Message msg, std::uint64_t trace_id) 
   }
   const std::size_t bytes = msg.size_bytes() + s_.network.header_bytes;  // on the wire
   for (int c = 0; c < copies; ++c) {
-    if (from == to || !flow_network()) {
+    if (!as_flow(from, to, bytes)) {
       finish_send(from, to, msg, trace_id, now() + wire_time(from, to, bytes));
     } else {
       const std::uint64_t token = next_token_++;

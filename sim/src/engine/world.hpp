@@ -40,6 +40,10 @@ class World {
 
   void attach(Driver* d) { driver_ = d; }
   bool flow_network() const { return s_.network.model != NetworkConfig::Model::textbook; }
+  // Whether `bytes` on the wire from -> to travel as a SimGrid flow (else: textbook timing).
+  bool as_flow(NodeId from, NodeId to, std::size_t bytes) const {
+    return from != to && flow_network() && bytes >= s_.network.flow_min_bytes;
+  }
   Time end_time() const { return s_.duration + s_.drain; }
   Time next_time() const { return q_.next_time(); }
   Time now() const { return driver_->now(); }
@@ -146,6 +150,7 @@ class World {
   void begin_rdma(IoId id, Io& io);
   void begin_ssd(IoId id, Io& io);
   void rdma_stage_done(IoId id, int stage);
+  void rdma_move(IoId id, int stage, NodeId from, NodeId to, std::size_t bytes);
   bool rdma_peer_ok(const Io& io) const;
   void finish_io(IoId id, IoResult::Status status, Time when);
   void ssd_done(Event& e);

@@ -78,20 +78,25 @@ void World::begin_rdma(IoId id, Io& io) {
   }
   const std::size_t hdr = s_.network.header_bytes;
   const bool write = io.kind == Io::Kind::rdma_write;
-  if (io.node == io.target || !flow_network()) {
-    const Time t = wire_time(io.node, io.target, write ? io.bytes + hdr : hdr) +
-                   wire_time(io.target, io.node, write ? hdr : io.bytes + hdr);
+  rdma_move(id, 1, io.node, io.target, write ? io.bytes + hdr : hdr);
+}
+
+// One step of an RDMA: a SimGrid flow, or (textbook network, or below flow_min_bytes) an
+// event after latency + size/bandwidth.
+void World::rdma_move(IoId id, int stage, NodeId from, NodeId to, std::size_t bytes) {
+  if (!as_flow(from, to, bytes)) {
     Event e;
     e.type = Event::Type::io_wire;
-    e.t = now() + t;
-    e.node = io.node;
+    e.t = now() + wire_time(from, to, bytes);
+    e.node = from;
     e.a = id;
+    e.b = static_cast<std::uint32_t>(stage);
     q_.push(std::move(e));
     return;
   }
   const std::uint64_t token = next_token_++;
-  io_transfers_.emplace(token, std::make_pair(id, 1));
-  driver_->transfer(io.node, io.target, write ? io.bytes + hdr : hdr, token);
+  io_transfers_.emplace(token, std::make_pair(id, stage));
+  driver_->transfer(from, to, bytes, token);
 }
 
 void World::rdma_stage_done(IoId id, int stage) {
@@ -109,9 +114,7 @@ void World::rdma_stage_done(IoId id, int stage) {
   }
   const std::size_t hdr = s_.network.header_bytes;
   const bool write = io.kind == Io::Kind::rdma_write;
-  const std::uint64_t token = next_token_++;
-  io_transfers_.emplace(token, std::make_pair(id, 2));
-  driver_->transfer(io.target, io.node, write ? hdr : io.bytes + hdr, token);
+  rdma_move(id, 2, io.target, io.node, write ? hdr : io.bytes + hdr);
 }
 
 void World::begin_ssd(IoId id, Io& io) {

@@ -91,6 +91,9 @@ void load_network(Options& o, NetworkConfig& n) {
   if (auto bw = o.get_bandwidth("bandwidth")) n.bandwidth_bps = *bw;
   if (auto bw = o.get_bandwidth("wan_bandwidth")) n.wan_bandwidth_bps = *bw;
   n.header_bytes = static_cast<std::uint32_t>(o.get_int_in("header_bytes", 0, 1 << 20, 0));
+  n.flow_min_bytes = static_cast<std::uint64_t>(o.get_int_in("flow_min_bytes", 0, 1LL << 40, 0));
+  if (n.flow_min_bytes > 0 && n.model == NetworkConfig::Model::textbook)
+    o.fail("flow_min_bytes", "applies to the flow and lv08 network models only");
   auto regions = o.tables("region");
   if (n.topology == NetworkConfig::Topology::regions) {
     if (regions.empty()) o.fail("region", "topology \"regions\" needs [[network.region]] tables");

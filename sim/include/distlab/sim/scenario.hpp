@@ -33,6 +33,12 @@ struct NetworkConfig {
   // Framing every message carries on the wire besides its payload (Ethernet, IP and TCP
   // headers, preamble and gap), counted against the bandwidth: what bounds small messages.
   std::uint32_t header_bytes = 0;
+  // Flow network only: messages and RDMA steps smaller than this (on the wire) skip SimGrid's
+  // bandwidth sharing and take latency + size/bandwidth, as on the textbook network. Every
+  // SimGrid flow that finishes costs a re-solve of the sharing; at thousands of concurrent bulk
+  // flows, small control messages would cost more than the bulk moves they control while
+  // taking a negligible share of the links. 0: every message is a flow.
+  std::uint64_t flow_min_bytes = 0;
   std::vector<RegionConfig> regions;
   std::vector<std::vector<Time>> inter_region_latency;  // one-way, [from][to]
   double wan_bandwidth_bps = 10e9;
