@@ -5,6 +5,8 @@
 #  - both same-seed runs give byte-identical results.json, trace.jsonl and trace.chrome.json;
 #  - the other seed gives a different results.json;
 #  - the summary shows throughput, latency percentiles and, if enabled, the checker verdict.
+# A file may shorten itself for this test with "# test-set: KEY=VALUE" lines (e.g. a paper
+# reproduction whose full run is measured by its own test): they become --set options.
 set -u
 distlab=$1
 scenario=$2
@@ -12,9 +14,11 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 expect=$(sed -n 's/^# expect-exit: *\([0-9]*\).*/\1/p' "$scenario" | head -n 1)
 expect=${expect:-0}
+sets=()
+while IFS= read -r kv; do sets+=(--set "$kv"); done < <(sed -n 's/^# test-set: *//p' "$scenario")
 fail=0
 for run in a b; do
-  "$distlab" run "$scenario" --quiet --trace --out "$tmp/$run" >"$tmp/$run.stdout" 2>"$tmp/$run.stderr"
+  "$distlab" run "$scenario" "${sets[@]}" --quiet --trace --out "$tmp/$run" >"$tmp/$run.stdout" 2>"$tmp/$run.stderr"
   rc=$?
   if [ "$rc" != "$expect" ]; then
     echo "FAIL: run $run exited $rc, expected $expect"; cat "$tmp/$run.stderr"; fail=1
@@ -23,7 +27,7 @@ done
 for f in results.json trace.jsonl trace.chrome.json timeseries.csv history.csv; do
   if ! cmp -s "$tmp/a/$f" "$tmp/b/$f"; then echo "FAIL: $f differs between two runs with the same seed"; fail=1; fi
 done
-"$distlab" run "$scenario" --quiet --seed 987654321 --out "$tmp/c" >/dev/null 2>&1
+"$distlab" run "$scenario" "${sets[@]}" --quiet --seed 987654321 --out "$tmp/c" >/dev/null 2>&1
 if cmp -s "$tmp/a/results.json" "$tmp/c/results.json"; then
   echo "FAIL: another seed gave the same results.json"; fail=1
 fi

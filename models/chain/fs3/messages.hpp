@@ -75,7 +75,8 @@ struct Reply {
 struct Heartbeat {
   std::uint64_t routing_version = 0;  // mgmtd sends the routing again if the node is behind
   std::vector<std::uint32_t> targets;
-  std::vector<std::uint8_t> up_to_date;  // 0: online but behind (restarted, or was offline)
+  // 1: up-to-date; 0: online but behind (restarted, or was offline); 2: offline (its SSD failed)
+  std::vector<std::uint8_t> up_to_date;
   std::size_t size_bytes() const { return 16 + 5 * targets.size(); }
   std::string describe() const { return fmt::format("heartbeat ({} targets)", targets.size()); }
 };

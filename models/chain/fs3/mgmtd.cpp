@@ -83,7 +83,9 @@ class Mgmtd final : public sim::Protocol {
     if (!h) return;
     heard_[from] = ctx.now();
     for (std::size_t i = 0; i < h->targets.size(); ++i)
-      local_[h->targets[i]] = h->up_to_date[i] ? Local::up_to_date : Local::online;
+      local_[h->targets[i]] = h->up_to_date[i] == 2   ? Local::offline
+                              : h->up_to_date[i] == 1 ? Local::up_to_date
+                                                      : Local::online;
     update(ctx);
     if (h->routing_version < obs_->routing->version)  // it missed an update (lost, cut off)
       ctx.send(from, sim::Message::of(RoutingUpdate{obs_->routing}));

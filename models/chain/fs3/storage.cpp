@@ -88,7 +88,7 @@ class Storage final : public sim::Protocol {
     h.routing_version = routing_->version;
     for (auto t : mine_) {
       h.targets.push_back(t);
-      h.up_to_date.push_back(up_to_date_[t] ? 1 : 0);
+      h.up_to_date.push_back(medium_failed_[t] ? 2 : up_to_date_[t] ? 1 : 0);
     }
     ctx.send(mgmtd_, sim::Message::of(std::move(h)));
   }
@@ -121,6 +121,14 @@ class Storage final : public sim::Protocol {
     Io io = std::move(it->second);
     ios_.erase(it);
     if (!r.ok()) ++obs_->failed_ios;
+    // A failed SSD I/O: the storage medium failed; the target is offline from now on (its
+    // local state in every heartbeat), until the node restarts.
+    const bool ssd = io.kind == Io::Kind::read_ssd || io.kind == Io::Kind::store ||
+                     io.kind == Io::Kind::replace_store;
+    if (!r.ok() && ssd && !medium_failed_[io.target]) {
+      medium_failed_[io.target] = true;
+      heartbeat(ctx);
+    }
     switch (io.kind) {
       case Io::Kind::read_ssd:
         if (!r.ok()) return reply(ctx, io.client, io.req, io.attempt, Reply::Status::failed);
@@ -195,7 +203,8 @@ class Storage final : public sim::Protocol {
   void on_read(Context& ctx, NodeId client, const ReadReq& r) {
     const std::uint32_t chain = routing_->chain_of(r.chunk);
     if (routing_->targets[r.target].node != self_ ||
-        routing_->chains[chain].state_of(r.target) != State::serving || !up_to_date_[r.target])
+        routing_->chains[chain].state_of(r.target) != State::serving || !up_to_date_[r.target] ||
+        medium_failed_[r.target])
       return reply(ctx, client, r.req, r.attempt, Reply::Status::not_serving);
     const Chunk ch = chunk(r.target, r.chunk);
     std::uint64_t version = ch.committed;
@@ -512,6 +521,7 @@ class Storage final : public sim::Protocol {
   std::map<std::uint32_t, std::set<std::uint64_t>> pending_replace_;
   std::map<std::uint32_t, sim::Time> sync_started_;
   bool returning_ = false;  // restarted: silent until mgmtd has marked its targets offline
+  std::map<std::uint32_t, bool> medium_failed_;  // an SSD I/O of the target failed
 };
 
 }  // namespace
