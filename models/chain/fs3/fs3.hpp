@@ -25,6 +25,14 @@ enum class State : std::uint8_t {
 };
 const char* state_name(State s);
 
+// A target's local state, as its storage node reports it (no heartbeat for T: offline).
+enum class Local : std::uint8_t { up_to_date, online, offline };
+
+// design_notes.md's transition table: (local state, public state, is the predecessor serving)
+// -> next public state. `last_serving`: no other target of the chain is serving (or lastsrv);
+// a serving target going offline then becomes lastsrv (the table's "has no predecessor").
+State next_state(Local local, State cur, bool pred_serving, bool last_serving);
+
 struct Config {
   std::uint32_t nodes = 6;             // storage nodes
   std::uint32_t disks = 1;             // SSDs per storage node used for targets

@@ -15,7 +15,7 @@ namespace {
 using sim::Context;
 using sim::NodeId;
 
-enum class Local : std::uint8_t { up_to_date, online, offline };
+}  // namespace
 
 // design_notes.md, "Failure detection": (local state, public state, predecessor serving?)
 // -> next public state. `last_serving`: no other target of the chain is serving (the notes'
@@ -57,6 +57,8 @@ State next_state(Local local, State cur, bool pred_serving, bool last_serving) {
   }
   return cur;
 }
+
+namespace {
 
 int rank(State s) {
   switch (s) {

@@ -234,6 +234,10 @@ class Storage final : public sim::Protocol {
   void on_write(Context& ctx, NodeId from, const WriteReq& w) {
     const ChainInfo& ch = routing_->chains[w.chain];
     const bool from_client = w.version == 0;
+    if (returning_) {  // restarted, not yet out of the chains: takes no part until it syncs
+      if (from_client) reply(ctx, from, w.req, w.attempt, Reply::Status::not_serving);
+      return;
+    }
     if (w.chain_version != ch.version) {
       ++obs_->stale_chain;
       if (from_client) reply(ctx, from, w.req, w.attempt, Reply::Status::stale_chain);
@@ -415,6 +419,9 @@ class Storage final : public sim::Protocol {
       const ChainInfo& ch = routing_->chains[c];
       const auto readers = ch.readers();
       if (readers.empty() || routing_->targets[readers.back()].node != self_) continue;
+      // Only an up-to-date target is a source (a restarted node that mgmtd still thinks is
+      // serving would copy what it missed over what the others have).
+      if (returning_ || !up_to_date_[readers.back()]) continue;
       for (std::size_t i = 0; i < ch.targets.size(); ++i) {
         if (ch.states[i] != State::syncing) continue;
         const bool stuck = synced_[c] == ch.version && ctx.now() - sync_started_[c] > 20 * c_.heartbeat;
