@@ -15,6 +15,7 @@
 
 #include "distlab/sim/model.hpp"
 #include "distlab/sim/run.hpp"
+#include "distlab/sim/hw/hardware.hpp"
 #include "distlab/sim/scenario.hpp"
 #include "distlab/sim/version.hpp"
 #include "models/registry.hpp"
@@ -83,6 +84,9 @@ int cmd_list(const std::string& dir) {
       std::printf("  %-10s variants: %s\n", "",
                   fmt::format("{}", fmt::join(f.variants, ", ")).c_str());
   }
+  std::printf("hardware profiles ([[hardware]] profile = ...):\n");
+  for (const auto& p : sim::hardware_profiles())
+    std::printf("  %-12s %s\n", p.name.c_str(), p.description.c_str());
   std::error_code ec;
   if (!fs::is_directory(dir, ec)) return 0;
   std::vector<fs::path> files;

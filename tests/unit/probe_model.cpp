@@ -17,11 +17,12 @@ struct Probe {
 
 class ProbeNode final : public sim::Protocol {
  public:
-  ProbeNode(std::int64_t count, std::size_t bytes, sim::Time every)
-      : count_(count), bytes_(bytes), every_(every) {}
+  ProbeNode(std::int64_t count, std::size_t bytes, sim::Time every, bool fan_out)
+      : count_(count), bytes_(bytes), every_(every), fan_out_(fan_out) {}
   void on_start(sim::Context& ctx) override {
     ctx.metrics().add("starts");
     if (ctx.self() == 0 && count_ > 0) ctx.set_timer(0);
+    if (fan_out_ && ctx.self() == 3) ctx.send(1, sim::Message::of(Probe{0, bytes_}));
   }
   void on_recover(sim::Context& ctx) override {
     ctx.metrics().add("recovers");
@@ -30,6 +31,8 @@ class ProbeNode final : public sim::Protocol {
                       std::stoll(ctx.storage().get("received").value_or("0")));
   }
   void on_timer(sim::Context& ctx, sim::TimerId) override {
+    // fan_out: n0 also sends to n2, and n3 sends to n1 once at the start (sharing tests).
+    if (fan_out_) ctx.send(2, sim::Message::of(Probe{sent_, bytes_}));
     ctx.send(1, sim::Message::of(Probe{sent_++, bytes_}));
     ctx.metrics().add("local_clock_at_last_send_ns", ctx.now() - last_local_);
     last_local_ = ctx.now();
@@ -52,6 +55,7 @@ class ProbeNode final : public sim::Protocol {
   std::int64_t count_;
   std::size_t bytes_;
   sim::Time every_;
+  bool fan_out_ = false;
   std::uint64_t sent_ = 0;
   std::int64_t received_ = 0;
   sim::Time last_local_ = 0;
@@ -132,6 +136,7 @@ void register_probe(sim::Registry& r) {
            const auto count = o.get_int_in("count", 0, 10'000'000, 1);
            const auto bytes = o.get_int_in("bytes", 0, 1 << 30, 1000);
            const auto every = o.get_time("every", sim::ms(1), true);
+           const bool fan_out = o.get_bool("fan_out", false);
            sim::ModelInstance m;
            for (std::int64_t i = 0; i < nodes; ++i)
              m.server_names.push_back("n" + std::to_string(i));
@@ -144,7 +149,8 @@ void register_probe(sim::Registry& r) {
              if (io != "none")
                return std::make_unique<IoProbe>(io, count, static_cast<std::size_t>(bytes), every,
                                                 io_target);
-             return std::make_unique<ProbeNode>(count, static_cast<std::size_t>(bytes), every);
+             return std::make_unique<ProbeNode>(count, static_cast<std::size_t>(bytes), every,
+                                                fan_out);
            };
            // membership = true: log every membership call and report it as
            // {"membership": [{"t_ns": .., "members": [..]}, ..]}.

@@ -31,7 +31,7 @@ name = "probe"
 
 TEST_CASE("network: a message takes latency plus size over bandwidth", "[engine][network]") {
   // 1 MB over 1 Gbit/s = 8 ms, plus 500 us of latency.
-  for (const char* model : {"flow", "textbook"}) {
+  for (const char* model : {"flow", "textbook", "fluid"}) {
     auto r = run_in_child(
         probe(fmt::format("model = \"{}\"\nlatency_us = 500\nbandwidth_gbps = 1", model),
               "bytes = 1_000_000"));
@@ -41,7 +41,7 @@ TEST_CASE("network: a message takes latency plus size over bandwidth", "[engine]
 }
 
 TEST_CASE("network: an empty message costs the latency alone", "[engine][network]") {
-  for (const char* model : {"flow", "lv08", "textbook"}) {
+  for (const char* model : {"flow", "lv08", "textbook", "fluid"}) {
     auto r =
         run_in_child(probe(fmt::format("model = \"{}\"\nlatency_us = 500", model), "bytes = 0"));
     REQUIRE(r.status == 0);
@@ -59,10 +59,43 @@ TEST_CASE("network: concurrent flows share a link in the flow model only", "[eng
       probe("model = \"flow\"\n" + base, "bytes = 1_000_000\ncount = 2\nevery_ns = 1"));
   auto text = run_in_child(
       probe("model = \"textbook\"\n" + base, "bytes = 1_000_000\ncount = 2\nevery_ns = 1"));
+  auto fluid = run_in_child(
+      probe("model = \"fluid\"\n" + base, "bytes = 1_000_000\ncount = 2\nevery_ns = 1"));
   REQUIRE(flow.status == 0);
   REQUIRE(text.status == 0);
+  REQUIRE(fluid.status == 0);
   CHECK(metric(flow.json(), 1, "first_arrival_local_ns") > 15'000'000);
   CHECK(metric(text.json(), 1, "first_arrival_local_ns") < 8'100'000);
+  // The fluid model shares as SimGrid does: the same arrival, to the nanosecond or two.
+  CHECK(std::abs(metric(fluid.json(), 1, "first_arrival_local_ns") -
+                 metric(flow.json(), 1, "first_arrival_local_ns")) <= 2);
+}
+
+TEST_CASE("network: the fluid model is max-min fair like SimGrid's flows", "[engine][network]") {
+  // n0 sends to n1 and n2 at once; n1 also gets a flow from n3 (hardware makes n0's link 2
+  // Gbit/s): max-min gives n0->n1 and n3->n1 0.5 each (n1's link is the bottleneck), so
+  // n0->n2 gets the 1.5 Gbit/s left of n0's link. Arrival times must match SimGrid's.
+  const std::string extra = R"(
+[[hardware]]
+nodes = "n0"
+nic_gbps = 2
+)";
+  for (long long mb : {1, 3}) {
+    const std::string bytes = std::to_string(mb * 1'000'000);
+    std::vector<long long> got;
+    for (const char* model : {"flow", "fluid"}) {
+      auto r = run_in_child(probe(fmt::format("model = \"{}\"\nlatency_us = 10\nbandwidth_gbps = 1", model),
+                                  fmt::format("nodes = 4\nbytes = {}\ncount = 1\nfan_out = true{}", bytes, extra)));
+      REQUIRE(r.status == 0);
+      got.push_back(metric(r.json(), 1, "last_arrival_local_ns"));
+      got.push_back(metric(r.json(), 2, "last_arrival_local_ns"));
+    }
+    CHECK(std::abs(got[0] - got[2]) <= 2);
+    CHECK(std::abs(got[1] - got[3]) <= 2);
+    // n0 -> n2 at n2's full 1 Gbit/s; n0 -> n1 and n3 -> n1 at half each.
+    CHECK(std::abs(got[3] - (10'000 + mb * 8'000'000)) <= 2);
+    CHECK(std::abs(got[2] - (10'000 + mb * 16'000'000)) <= 2);
+  }
 }
 
 TEST_CASE("network: regions use the inter-region latency matrix", "[engine][network]") {

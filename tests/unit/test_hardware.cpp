@@ -104,7 +104,7 @@ TEST_CASE("ssd: disk_slow and disk_fail faults", "[hw][ssd][fault]") {
 
 TEST_CASE("rdma: a one-sided read or write costs a round trip plus the bytes", "[hw][rdma]") {
   // 1 MB over 1 Gbit/s = 8 ms, plus 2 x 500 us; the same on both network models.
-  for (const char* model : {"flow", "textbook"}) {
+  for (const char* model : {"flow", "textbook", "fluid"}) {
     for (const char* io : {"rdma_read", "rdma_write"}) {
       auto r = run_in_child(io_probe(io, "bytes = 1_000_000", "",  "",
                                      fmt::format("model = \"{}\"", model)));
@@ -118,7 +118,7 @@ TEST_CASE("rdma: a one-sided read or write costs a round trip plus the bytes", "
 
 TEST_CASE("rdma: NIC bandwidth comes from [[hardware]]", "[hw][rdma]") {
   const std::string nics = "[[hardware]]\nnodes = [\"n0\", \"n1\"]\nnic_gbps = 2\n";
-  for (const char* model : {"flow", "textbook"}) {
+  for (const char* model : {"flow", "textbook", "fluid"}) {
     auto r = run_in_child(
         io_probe("rdma_read", "bytes = 1_000_000", nics, "", fmt::format("model = \"{}\"", model)));
     REQUIRE(r.status == 0);
@@ -132,7 +132,7 @@ TEST_CASE("rdma: NIC bandwidth comes from [[hardware]]", "[hw][rdma]") {
 }
 
 TEST_CASE("rdma: a dead peer makes the I/O fail after the timeout", "[hw][rdma][fault]") {
-  for (const char* model : {"flow", "textbook"}) {
+  for (const char* model : {"flow", "textbook", "fluid"}) {
     auto r = run_in_child(io_probe("rdma_write", "bytes = 1000",
                                    "[[hardware]]\nnodes = \"n0\"\nrdma_timeout_ms = 2\n",
                                    "[[fault]]\nkind = \"crash\"\nnode = \"n1\"\nat_s = 0",

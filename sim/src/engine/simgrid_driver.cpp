@@ -134,7 +134,7 @@ void run_on_simgrid(World& world, const std::vector<std::string>& simgrid_args,
     sg4::Engine::set_config("network/crosstraffic:0");
   }
   std::vector<sg4::Host*> hosts;
-  if (world.flow_network()) {
+  if (world.simgrid_flows()) {
     hosts = build_platform(world);
   } else {
     // Textbook network: arrival times are computed in the World; one host runs the dispatcher.

@@ -60,6 +60,11 @@ World::World(const Scenario& s, std::uint64_t seed, ModelInstance model, Recorde
     }
   }
   apply_hardware();
+  if (s_.network.model == NetworkConfig::Model::fluid) {
+    std::vector<double> bytes_per_s;
+    for (const auto& n : nodes_) bytes_per_s.push_back(n->nic_bps / 8);
+    fluid_ = std::make_unique<FluidNet>(std::move(bytes_per_s));
+  }
 }
 
 // Each node's hardware: its [[hardware]] entries in file order (a later one replaces what an
@@ -253,11 +258,28 @@ void World::run_handler(NodeId id, const std::function<void(Protocol&, Context&)
 }
 
 void World::run_due(Time now) {
-  while (!q_.empty() && q_.next_time() <= now) {
+  while (true) {
+    const Time tq = q_.next_time();
+    const Time tf = fluid_ ? fluid_->next_time() : kNever;
+    if (std::min(tq, tf) > now) return;
+    if (tf <= tq) {  // fluid flows finish (or enter the sharing) first at equal times
+      fluid_done_.clear();
+      fluid_->advance(tf, fluid_done_);
+      for (std::uint64_t token : fluid_done_) arrived(token);
+      continue;
+    }
     Event e = q_.pop();
     ++events_;
     dispatch(e);
   }
+}
+
+void World::transfer(NodeId from, NodeId to, std::size_t bytes, std::uint64_t token) {
+  if (fluid_) {
+    fluid_->start(now(), latency(from, to), from, to, static_cast<double>(bytes), token);
+    return;
+  }
+  driver_->transfer(from, to, bytes, token);
 }
 
 void World::dispatch(Event& e) {
@@ -493,7 +515,7 @@ void World::depart(NodeId from, NodeId to, Message msg, std::uint64_t trace_id) 
     } else {
       const std::uint64_t token = next_token_++;
       in_flight_.emplace(token, InFlight{from, to, msg, trace_id});
-      driver_->transfer(from, to, bytes, token);
+      transfer(from, to, bytes, token);
     }
   }
 }

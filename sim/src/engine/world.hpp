@@ -16,6 +16,7 @@
 #include "distlab/sim/node.hpp"
 #include "distlab/sim/scenario.hpp"
 #include "engine/event_queue.hpp"
+#include "engine/fluid.hpp"
 #include "engine/node_state.hpp"
 #include "output/recorder.hpp"
 
@@ -40,12 +41,16 @@ class World {
 
   void attach(Driver* d) { driver_ = d; }
   bool flow_network() const { return s_.network.model != NetworkConfig::Model::textbook; }
+  // SimGrid carries the flows (flow, lv08); the fluid model carries them itself.
+  bool simgrid_flows() const { return flow_network() && !fluid_; }
   // Whether `bytes` on the wire from -> to travel as a SimGrid flow (else: textbook timing).
   bool as_flow(NodeId from, NodeId to, std::size_t bytes) const {
     return from != to && flow_network() && bytes >= s_.network.flow_min_bytes;
   }
   Time end_time() const { return s_.duration + s_.drain; }
-  Time next_time() const { return q_.next_time(); }
+  Time next_time() const {
+    return fluid_ ? std::min(q_.next_time(), fluid_->next_time()) : q_.next_time();
+  }
   Time now() const { return driver_->now(); }
 
   void start();                       // on_start of every node, schedule faults
@@ -92,6 +97,8 @@ class World {
   bool cpu_busy(NodeState& n) const;
   void schedule_cpu(NodeState& n);
   void depart(NodeId from, NodeId to, Message msg, std::uint64_t trace_id);
+  // Moves bytes from -> to as a flow (SimGrid's or the fluid model's); arrived(token) follows.
+  void transfer(NodeId from, NodeId to, std::size_t bytes, std::uint64_t token);
   void finish_send(NodeId from, NodeId to, Message msg, std::uint64_t trace_id, Time when);
   bool blocked(NodeId from, NodeId to) const;
   Time message_delay(NodeId from, NodeId to, Rng& rng) const;
@@ -120,6 +127,8 @@ class World {
   };
   std::unordered_map<std::uint64_t, InFlight> in_flight_;
   Rng net_rng_;
+  std::unique_ptr<FluidNet> fluid_;  // the fluid network model, when chosen
+  std::vector<std::uint64_t> fluid_done_;
   // Active faults by index into s_.faults.
   std::vector<bool> active_;
   std::vector<std::vector<std::uint8_t>> fault_members_;  // per fault: node -> group (0 = none)

@@ -96,7 +96,7 @@ void World::rdma_move(IoId id, int stage, NodeId from, NodeId to, std::size_t by
   }
   const std::uint64_t token = next_token_++;
   io_transfers_.emplace(token, std::make_pair(id, stage));
-  driver_->transfer(from, to, bytes, token);
+  transfer(from, to, bytes, token);
 }
 
 void World::rdma_stage_done(IoId id, int stage) {

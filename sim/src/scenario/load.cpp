@@ -83,17 +83,20 @@ void apply_override(toml::table& root, const std::string& spec, const std::strin
 void load_network(Options& o, NetworkConfig& n) {
   const auto topo = o.get_choice("topology", {"lan", "regions"}, "lan");
   n.topology = topo == "lan" ? NetworkConfig::Topology::lan : NetworkConfig::Topology::regions;
-  const auto model = o.get_choice("model", {"flow", "lv08", "textbook"}, "flow");
-  n.model = model == "flow"   ? NetworkConfig::Model::flow
-            : model == "lv08" ? NetworkConfig::Model::lv08
-                              : NetworkConfig::Model::textbook;
+  const auto model = o.get_choice("model", {"flow", "lv08", "textbook", "fluid"}, "flow");
+  n.model = model == "flow"       ? NetworkConfig::Model::flow
+            : model == "lv08"     ? NetworkConfig::Model::lv08
+            : model == "fluid"    ? NetworkConfig::Model::fluid
+                                  : NetworkConfig::Model::textbook;
   n.latency = o.get_time("latency", n.latency);
   if (auto bw = o.get_bandwidth("bandwidth")) n.bandwidth_bps = *bw;
   if (auto bw = o.get_bandwidth("wan_bandwidth")) n.wan_bandwidth_bps = *bw;
   n.header_bytes = static_cast<std::uint32_t>(o.get_int_in("header_bytes", 0, 1 << 20, 0));
   n.flow_min_bytes = static_cast<std::uint64_t>(o.get_int_in("flow_min_bytes", 0, 1LL << 40, 0));
+  if (n.model == NetworkConfig::Model::fluid && n.topology != NetworkConfig::Topology::lan)
+    o.fail("model", "the fluid model covers topology = \"lan\" only (use flow for regions)");
   if (n.flow_min_bytes > 0 && n.model == NetworkConfig::Model::textbook)
-    o.fail("flow_min_bytes", "applies to the flow and lv08 network models only");
+    o.fail("flow_min_bytes", "applies to the flow, lv08 and fluid network models only");
   auto regions = o.tables("region");
   if (n.topology == NetworkConfig::Topology::regions) {
     if (regions.empty()) o.fail("region", "topology \"regions\" needs [[network.region]] tables");

@@ -25,7 +25,9 @@ struct NetworkConfig {
   // flow: SimGrid's flow model with textbook latency + size/bandwidth and bandwidth sharing
   // between concurrent flows; lv08: SimGrid's TCP-calibrated factors; textbook: latency +
   // size/bandwidth per message, no sharing, computed without SimGrid's network model (fastest).
-  enum class Model { flow, lv08, textbook };
+  // fluid: the flow model's max-min sharing computed by distlab itself (lan only; much faster
+  // than SimGrid's solver with thousands of concurrent flows).
+  enum class Model { flow, lv08, textbook, fluid };
   Topology topology = Topology::lan;
   Model model = Model::flow;
   Time latency = us(50);         // lan: one-way host-to-host latency
