@@ -56,8 +56,13 @@ int cmd_run(const std::string& file, std::optional<std::uint64_t> seed,
   std::fflush(stdout);
   struct rusage ru {};
   getrusage(RUSAGE_SELF, &ru);
-  std::fprintf(stderr, "  wall %.3f s, %.0f events/s, peak memory %.1f MiB%s\n", wall,
-               wall > 0 ? static_cast<double>(r.events) / wall : 0.0, ru.ru_maxrss / 1024.0,
+  const std::string ops =
+      r.operations_ok > 0 && wall > 0
+          ? fmt::format(", {:.0f} operations/s", static_cast<double>(r.operations_ok) / wall)
+          : "";
+  std::fprintf(stderr, "  wall %.3f s, %.0f events/s%s, peak memory %.1f MiB%s\n", wall,
+               wall > 0 ? static_cast<double>(r.events) / wall : 0.0, ops.c_str(),
+               ru.ru_maxrss / 1024.0,
                out.empty() ? "" : fmt::format(", results in {}/", out).c_str());
   return r.checks_passed ? 0 : 1;
 }

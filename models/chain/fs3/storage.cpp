@@ -381,8 +381,10 @@ class Storage final : public sim::Protocol {
       if (s == State::serving && old->chains[chain_of_target(t)].state_of(t) == State::syncing)
         up_to_date_[t] = true;
       if (s == State::lastsrv) up_to_date_[t] = true;  // its data is the chain's latest
-      if (s == State::serving && old->chains[chain_of_target(t)].state_of(t) == State::lastsrv)
+      if (s == State::serving && old->chains[chain_of_target(t)].state_of(t) == State::lastsrv) {
+        up_to_date_[t] = true;  // (a restarted node saw lastsrv only in its first routing)
         commit_leftovers(t);
+      }
     }
     // Writes in flight follow the new chain: the last writer commits, others forward again. A
     // target taken out of the writers (offline, waiting) drops them: what it holds is stale now,

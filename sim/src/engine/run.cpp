@@ -161,6 +161,7 @@ RunResult run_scenario(const Scenario& file_scenario, const RunOptions& opt) {
   r.summary = std::move(o.summary);
   r.checks_passed = o.checks_passed;
   r.events = world.events();
+  for (const auto& op : rec.history()) r.operations_ok += op.outcome == Outcome::ok;
   return r;
 }
 

@@ -25,6 +25,7 @@ struct RunResult {
   std::string summary;        // the human-readable summary table
   bool checks_passed = true;  // every enabled checker said yes
   std::uint64_t events = 0;
+  std::uint64_t operations_ok = 0;  // workload operations answered (for ops per wall second)
 };
 
 // Build the model and resolve every node name in the scenario without running it.
