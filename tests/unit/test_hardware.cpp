@@ -170,3 +170,16 @@ TEST_CASE("hardware: a profile gives 3FS's storage node", "[hw][config]") {
   CHECK(metric(r.json(), 0, "io_ok") == 1);
   CHECK(metric(r.json(), 0, "io_first_done_ns") == 1'080'000);  // 7 MB at 7 GB/s + 80 us
 }
+
+TEST_CASE("ssd: overlapping disk faults: the disk stays failed while any lasts", "[hw][ssd][fault]") {
+  // A permanent disk_fail at 1.5 ms and another from 2.5 to 3.5 ms: reads every 1 ms from 0 on;
+  // the end of the second must not bring the disk back.
+  auto r = run_in_child(io_probe(
+      "ssd_read", "io_target = 0\nbytes = 1000\ncount = 8", kSsd,
+      "[[fault]]\nkind = \"disk_fail\"\nnode = \"n0\"\nat_ms = 1.5\n"
+      "[[fault]]\nkind = \"disk_fail\"\nnode = \"n0\"\nat_ms = 2.5\nuntil_ms = 3.5\n"
+      "[[fault]]\nkind = \"disk_slow\"\nnode = \"n0\"\nfactor = 4\nat_ms = 0.2\nuntil_ms = 0.7\n"));
+  REQUIRE(r.status == 0);
+  CHECK(metric(r.json(), 0, "io_ok") == 2);  // at 0 and 1 ms
+  CHECK(metric(r.json(), 0, "io_failed") == 6);
+}

@@ -74,9 +74,17 @@ class Mgmtd final : public sim::Protocol {
   Mgmtd(Config c, std::shared_ptr<Observer> obs, std::vector<NodeId> storage)
       : c_(c), obs_(std::move(obs)), storage_(std::move(storage)) {}
 
+  // Local states start from the published routing (a restarted mgmtd must not take a syncing
+  // target for up to date before its node says so, nor revive a lastsrv one whose node is down).
   void on_start(Context& ctx) override {
     for (NodeId n : storage_) heard_[n] = ctx.now();
-    local_.assign(obs_->routing->targets.size(), Local::up_to_date);
+    local_.assign(obs_->routing->targets.size(), Local::offline);
+    for (const auto& ch : obs_->routing->chains)
+      for (std::size_t i = 0; i < ch.targets.size(); ++i)
+        local_[ch.targets[i]] = ch.states[i] == State::serving ? Local::up_to_date
+                                : ch.states[i] == State::syncing || ch.states[i] == State::waiting
+                                    ? Local::online
+                                    : Local::offline;
     ctx.set_timer(c_.heartbeat);
   }
 

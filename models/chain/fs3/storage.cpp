@@ -24,6 +24,7 @@ using sim::NodeId;
 
 struct Lock {
   WriteReq w;
+  std::uint64_t gen = 0;  // which lock an I/O belongs to (a dropped lock's I/O may finish late)
   enum class Stage { pulling, storing, forwarded } stage = Stage::pulling;
   sim::Time forwarded_at = 0;
   std::vector<std::pair<NodeId, WriteReq>> queued;  // later writes of the chunk, in order
@@ -42,6 +43,7 @@ struct Io {
   std::uint64_t version = 0;
   sim::Value value = 0;
   NodeId from = 0;
+  std::uint64_t gen = 0;  // pull/store: the lock's generation
   Replace replace;
 };
 
@@ -278,13 +280,15 @@ class Storage final : public sim::Protocol {
     l.w = w;
     l.from = from;
     l.stage = Lock::Stage::pulling;
+    l.gen = ++lock_gen_;
     Io io = io_of(Io::Kind::pull, t, w.chunk);
+    io.gen = l.gen;
     start(ctx, ctx.rdma_read(w.source, w.bytes), io);
   }
 
   void write_step(Context& ctx, const Io& io, bool ok) {
     auto it = locks_.find({io.target, io.chunk});
-    if (it == locks_.end()) return;
+    if (it == locks_.end() || it->second.gen != io.gen) return;  // its lock was dropped
     Lock& l = it->second;
     if (!ok) {  // the source is gone or the SSD failed: give up; a client retries
       if (l.w.version == 0) reply(ctx, l.w.client, l.w.req, l.w.attempt, Reply::Status::failed);
@@ -293,6 +297,7 @@ class Storage final : public sim::Protocol {
     if (io.kind == Io::Kind::pull) {
       l.stage = Lock::Stage::storing;
       Io next = io_of(Io::Kind::store, io.target, io.chunk);
+      next.gen = l.gen;
       return start(ctx, ctx.ssd_write(disk_of(io.target), l.w.bytes), next);
     }
     // Stored: the pending version.
@@ -481,6 +486,9 @@ class Storage final : public sim::Protocol {
       const Chunk m = chunk(mine, c);
       const Chunk t = obs_->disks.get(syncing, c, c_.preloaded);
       if (t.committed == m.committed && t.committed_value == m.committed_value) continue;
+      // The syncing target, as the last writer, already committed the write this source holds
+      // pending (its acknowledgement is on the way): it is ahead, not behind.
+      if (t.committed > m.committed && m.pending >= t.committed) continue;
       todo.insert(c);
       ctx.send(from, sim::Message::of(Replace{l.chain, l.chain_version, syncing, c, m.committed,
                                               m.committed_value, c_.chunk_bytes}));
@@ -513,6 +521,9 @@ class Storage final : public sim::Protocol {
   void on_sync_done(Context& ctx, const SyncDone& d) {
     const ChainInfo& ch = routing_->chains[d.chain];
     if (ch.version != d.chain_version || ch.state_of(d.target) != State::syncing) return;
+    // Pending versions without a write in progress are left over from before: stale.
+    for (auto& [c, k] : obs_->disks.targets[d.target])
+      if (k.pending > 0 && !locks_.count({d.target, c})) k.pending = 0;
     up_to_date_[d.target] = true;
     heartbeat(ctx);
   }
@@ -530,6 +541,7 @@ class Storage final : public sim::Protocol {
   std::map<std::uint32_t, std::set<std::uint64_t>> pending_replace_;
   std::map<std::uint32_t, sim::Time> sync_started_;
   bool returning_ = false;  // restarted: silent until mgmtd has marked its targets offline
+  std::uint64_t lock_gen_ = 0;
   std::map<std::uint32_t, bool> medium_failed_;  // an SSD I/O of the target failed
 };
 

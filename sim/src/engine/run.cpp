@@ -81,6 +81,14 @@ void check_names(const Scenario& s, const ModelInstance& m) {
       for (NodeId id : engine::resolve_nodes(n, m, nodes, false, h.nodes_pos.line ? h.nodes_pos : h.pos,
                                              h.key_path + ".nodes"))
         ssds[id] = h.hw.ssds.size();
+  for (NodeId id = 0; id < m.ssds_needed.size() && id < m.server_names.size(); ++id)
+    if (ssds[id] < m.ssds_needed[id])
+      throw ConfigError(s.model_options->pos(m.ssds_key), "model." + m.ssds_key,
+                        fmt::format("\"{}\" needs {} SSD{} but has {}: give it them with "
+                                    "[[hardware]] (nodes = \"{}\", ssds = {}, or a profile)",
+                                    m.server_names[id], m.ssds_needed[id],
+                                    m.ssds_needed[id] == 1 ? "" : "s", ssds[id],
+                                    m.server_names[id], m.ssds_needed[id]));
   for (const auto& f : s.faults) {
     if (f.kind != FaultSpec::Kind::disk_slow && f.kind != FaultSpec::Kind::disk_fail) continue;
     for (const auto& n : f.nodes)
@@ -89,7 +97,8 @@ void check_names(const Scenario& s, const ModelInstance& m) {
         if (ssds[id] < need)
           throw ConfigError(f.disk ? f.pos : (f.nodes_pos.line ? f.nodes_pos : f.pos),
                             f.key_path + (f.disk ? ".disk" : "." + f.nodes_key),
-                            fmt::format("node \"{}\" has {} SSD{} ([[hardware]] ssds){}", n,
+                            fmt::format("node \"{}\" has {} SSD{} ([[hardware]] ssds){}",
+                                        id < m.server_names.size() ? m.server_names[id] : n,
                                         ssds[id], ssds[id] == 1 ? "" : "s",
                                         f.disk ? fmt::format(", so no disk {}", *f.disk) : ""));
       }

@@ -132,6 +132,9 @@ void run_on_simgrid(World& world, const std::vector<std::string>& simgrid_args,
     sg4::Engine::set_config("network/latency-factor:1");
     sg4::Engine::set_config("network/bandwidth-factor:1");
     sg4::Engine::set_config("network/crosstraffic:0");
+    // No TCP window cap (4 MiB / (2 x latency) per flow by default): a flow takes what the
+    // links give it, as the textbook and fluid models say.
+    sg4::Engine::set_config("network/TCP-gamma:0");
   }
   std::vector<sg4::Host*> hosts;
   if (world.simgrid_flows()) {

@@ -697,13 +697,19 @@ void World::apply_fault(std::size_t index, bool end) {
       return;
     case K::disk_slow:
     case K::disk_fail:
+      // Faults may overlap: each SSD's state is recomputed from every disk fault in force (the
+      // slowest factor; failed while any disk_fail lasts).
+      active_[index] = !end;
       each_node([&](NodeState& n) {
         for (std::size_t d = 0; d < n.ssds.size(); ++d) {
-          if (spec.disk && *spec.disk != d) continue;
-          if (spec.kind == K::disk_slow)
-            n.ssds[d].slow = end ? 1 : spec.slow_factor;
-          else
-            n.ssds[d].failed = !end;
+          n.ssds[d].slow = 1;
+          n.ssds[d].failed = false;
+          for (std::size_t f = 0; f < s_.faults.size(); ++f) {
+            const FaultSpec& o = s_.faults[f];
+            if (!active_[f] || !fault_members_[f][n.id] || (o.disk && *o.disk != d)) continue;
+            if (o.kind == K::disk_slow) n.ssds[d].slow = std::max(n.ssds[d].slow, o.slow_factor);
+            if (o.kind == K::disk_fail) n.ssds[d].failed = true;
+          }
         }
       });
       if (!end && spec.until != kNever) schedule(Event::Type::fault_end, spec.until, 0, index);

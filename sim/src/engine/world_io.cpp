@@ -140,11 +140,17 @@ void World::ssd_done(Event& e) {
   hw::Ssd& d = nodes_[e.node]->ssds[e.b];
   --d.in_flight;
   finish_io(e.a, d.failed ? IoResult::Status::failed : IoResult::Status::ok, now());
+  const NodeState& n = *nodes_[e.node];
   while (d.has_room() && !d.waiting.empty()) {
     const IoId next = d.waiting.front();
     d.waiting.pop_front();
     auto it = ios_.find(next);
-    if (it != ios_.end()) begin_ssd(next, it->second);
+    if (it == ios_.end()) continue;
+    if (it->second.incarnation != n.incarnation) {  // queued by a node since crashed: gone
+      ios_.erase(it);
+      continue;
+    }
+    begin_ssd(next, it->second);
   }
 }
 

@@ -184,6 +184,7 @@ std::optional<double> Options::get_bandwidth(const std::string& stem) {
   const double v = get_double(key);
   if (!(v > 0)) fail(key, "must be greater than zero");
   if (v > 1e9) fail(key, "is too large");
+  if (v * scale < 1e3) fail(key, "must be at least 1 kbit/s");
   return v * scale;
 }
 

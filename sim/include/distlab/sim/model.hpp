@@ -45,6 +45,11 @@ struct ModelInstance {
   // CPU cost does not apply to them (as to workload clients), and [swarm]'s random faults
   // never pick them.
   std::vector<NodeId> client_nodes;
+  // Optional: how many SSDs each server uses (index = server id; ctx.ssd_* with a higher
+  // number is a model bug). The run checks [[hardware]] gives them and otherwise fails with a
+  // ConfigError at [model] `ssds_key`.
+  std::vector<std::uint32_t> ssds_needed;
+  std::string ssds_key;
 
   // True simulated time, for the model's own measurements (an observer outside the nodes; the
   // nodes' handlers read their drifting ctx.now()). The engine sets `now` before the run.
