@@ -93,10 +93,13 @@ struct RoutingUpdate {
 };
 
 // Sync of a returning target, driven by its predecessor (the chain's serving tail).
+// `round`: which (re)start of the sync a message belongs to (a stuck sync starts again under the
+// same chain version; answers from the earlier round must not count).
 struct DumpMeta {  // predecessor -> syncing target: list your chunks
   std::uint32_t chain = 0;
   std::uint64_t chain_version = 0;
   std::uint32_t target = 0;
+  std::uint64_t round = 0;
   std::size_t size_bytes() const { return 24; }
   std::string describe() const { return fmt::format("dump-meta t{}", target); }
 };
@@ -108,7 +111,8 @@ struct MetaList {  // syncing target -> predecessor
     sim::Value value;
   };
   std::vector<Item> items;
-  std::size_t size_bytes() const { return 24 + 24 * items.size(); }
+  std::uint64_t round = 0;
+  std::size_t size_bytes() const { return 32 + 24 * items.size(); }
   std::string describe() const { return fmt::format("meta ({} chunks)", items.size()); }
 };
 struct Replace {  // predecessor -> syncing target: full-chunk replace (data pulled by RDMA READ)
@@ -119,13 +123,15 @@ struct Replace {  // predecessor -> syncing target: full-chunk replace (data pul
   std::uint64_t version = 0;
   sim::Value value = 0;
   std::uint64_t bytes = 0;
-  std::size_t size_bytes() const { return 64; }
+  std::uint64_t round = 0;
+  std::size_t size_bytes() const { return 72; }
   std::string describe() const { return fmt::format("replace c{} v{}", chunk, version); }
 };
 struct ReplaceAck {
   std::uint32_t chain = 0;
   std::uint64_t chain_version = 0;
   std::uint64_t chunk = 0;
+  std::uint64_t round = 0;
   std::size_t size_bytes() const { return 32; }
   std::string describe() const { return fmt::format("replace-ack c{}", chunk); }
 };

@@ -163,7 +163,8 @@ class Storage final : public sim::Protocol {
         if (!locks_.count({p.target, p.chunk})) ch.pending = 0;
         put(p.target, p.chunk, ch);
         ++obs_->chunks_replaced;
-        ctx.send(io.from, sim::Message::of(ReplaceAck{p.chain, p.chain_version, p.chunk}));
+        ctx.send(io.from,
+                 sim::Message::of(ReplaceAck{p.chain, p.chain_version, p.chunk, p.round}));
         return;
       }
     }
@@ -436,8 +437,9 @@ class Storage final : public sim::Protocol {
         synced_[c] = ch.version;
         sync_started_[c] = ctx.now();
         pending_replace_[c].clear();
+        const std::uint64_t round = ++sync_round_[c];
         ctx.send(routing_->targets[ch.targets[i]].node,
-                 sim::Message::of(DumpMeta{c, ch.version, ch.targets[i]}));
+                 sim::Message::of(DumpMeta{c, ch.version, ch.targets[i], round}));
       }
     }
   }
@@ -461,7 +463,7 @@ class Storage final : public sim::Protocol {
   std::uint32_t chain_of_target(std::uint32_t t) const { return routing_->target_chain[t]; }
 
   void on_dump(Context& ctx, NodeId from, const DumpMeta& d) {
-    MetaList l{d.chain, d.chain_version, {}};
+    MetaList l{d.chain, d.chain_version, {}, d.round};
     for (const auto& [c, ch] : obs_->disks.targets[d.target])
       l.items.push_back({c, ch.committed, ch.committed_value});
     ctx.send(from, sim::Message::of(std::move(l)));
@@ -470,6 +472,7 @@ class Storage final : public sim::Protocol {
   void on_meta(Context& ctx, NodeId from, const MetaList& l) {
     const ChainInfo& ch = routing_->chains[l.chain];
     if (ch.version != l.chain_version) return;  // a newer configuration restarts the sync
+    if (l.round != sync_round_[l.chain]) return;  // an answer to an earlier round
     const auto readers = ch.readers();
     if (readers.empty()) return;
     const std::uint32_t mine = readers.back();
@@ -491,7 +494,7 @@ class Storage final : public sim::Protocol {
       if (t.committed > m.committed && m.pending >= t.committed) continue;
       todo.insert(c);
       ctx.send(from, sim::Message::of(Replace{l.chain, l.chain_version, syncing, c, m.committed,
-                                              m.committed_value, c_.chunk_bytes}));
+                                              m.committed_value, c_.chunk_bytes, l.round}));
     }
     ++obs_->syncs;
     if (todo.empty()) ctx.send(from, sim::Message::of(SyncDone{l.chain, l.chain_version, syncing}));
@@ -506,6 +509,7 @@ class Storage final : public sim::Protocol {
   }
 
   void on_replace_ack(Context& ctx, const ReplaceAck& a) {
+    if (a.round != sync_round_[a.chain]) return;
     auto& todo = pending_replace_[a.chain];
     if (!todo.erase(a.chunk) || !todo.empty()) return;
     const ChainInfo& ch = routing_->chains[a.chain];
@@ -542,6 +546,7 @@ class Storage final : public sim::Protocol {
   std::map<std::uint32_t, sim::Time> sync_started_;
   bool returning_ = false;  // restarted: silent until mgmtd has marked its targets offline
   std::uint64_t lock_gen_ = 0;
+  std::map<std::uint32_t, std::uint64_t> sync_round_;  // chain -> the sync's latest round
   std::map<std::uint32_t, bool> medium_failed_;  // an SSD I/O of the target failed
 };
 
