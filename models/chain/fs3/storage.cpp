@@ -184,6 +184,25 @@ class Storage final : public sim::Protocol {
       if (routing_->targets[t].node == self_) return t;
     return std::nullopt;
   }
+  // This node's place in a chain's writers: its target there (if any), whether that target is
+  // a writer, and the nodes of the writers before and after it.
+  struct Place {
+    std::optional<std::uint32_t> target;
+    bool writer = false;
+    std::optional<NodeId> pred, succ;
+  };
+  Place place_in(const ChainInfo& ch) const {
+    Place p;
+    p.target = my_target(ch);
+    if (!p.target) return p;
+    const auto writers = ch.writers();
+    auto it = std::find(writers.begin(), writers.end(), *p.target);
+    if (it == writers.end()) return p;
+    p.writer = true;
+    if (it != writers.begin()) p.pred = routing_->targets[*(it - 1)].node;
+    if (it + 1 != writers.end()) p.succ = routing_->targets[*(it + 1)].node;
+    return p;
+  }
   template <class F>
   void start(Context&, sim::IoId id, F&& io) {
     ios_.emplace(id, std::forward<F>(io));
@@ -246,11 +265,9 @@ class Storage final : public sim::Protocol {
       if (from_client) reply(ctx, from, w.req, w.attempt, Reply::Status::stale_chain);
       return;  // a predecessor resends under the chain it learns next
     }
-    const auto writers = ch.writers();
-    const auto t = my_target(ch);
-    auto pos = t ? std::find(writers.begin(), writers.end(), *t) : writers.end();
-    if (pos == writers.end() || (from_client != (pos == writers.begin())) ||
-        (!from_client && routing_->targets[*(pos - 1)].node != from)) {
+    const Place place = place_in(ch);
+    const auto& t = place.target;
+    if (!place.writer || from_client != !place.pred || (!from_client && *place.pred != from)) {
       if (from_client) reply(ctx, from, w.req, w.attempt, Reply::Status::stale_chain);
       return;
     }
@@ -317,16 +334,14 @@ class Storage final : public sim::Protocol {
   // Sends the write on under the node's current chain, or commits it at the last writer.
   void forward(Context& ctx, Lock& l) {
     const ChainInfo& ch = routing_->chains[l.w.chain];
-    const auto writers = ch.writers();
-    const auto t = my_target(ch);
-    auto pos = t ? std::find(writers.begin(), writers.end(), *t) : writers.end();
-    if (pos == writers.end()) return;  // not a writer any more: mgmtd took it out
+    const Place place = place_in(ch);
+    if (!place.writer) return;  // not a writer any more: mgmtd took it out
     l.forwarded_at = ctx.now();
-    if (pos + 1 == writers.end()) return commit(ctx, *t, l.w.chunk, l.w.version, true);
+    if (!place.succ) return commit(ctx, *place.target, l.w.chunk, l.w.version, true);
     WriteReq f = l.w;
     f.chain_version = ch.version;
     f.source = self_;
-    ctx.send(routing_->targets[*(pos + 1)].node, sim::Message::of(f));
+    ctx.send(*place.succ, sim::Message::of(f));
   }
 
   void on_ack(Context& ctx, NodeId, const WriteAck& a) {
@@ -352,14 +367,11 @@ class Storage final : public sim::Protocol {
     if (ch.pending <= version) ch.pending = 0;
     put(t, c, ch);
     if (last) obs_->committed.emplace(std::make_pair(c, version), std::make_pair(l.w.value, now_true()));
-    const auto writers = chain.writers();
-    auto pos = std::find(writers.begin(), writers.end(), t);
-    if (pos == writers.begin() || pos == writers.end()) {
+    const Place place = place_in(chain);  // t is this node's target in the chain
+    if (!place.pred)  // the head (or no writer any more): the client hears
       reply(ctx, l.w.client, l.w.req, l.w.attempt, Reply::Status::ok, version, l.w.value);
-    } else {
-      ctx.send(routing_->targets[*(pos - 1)].node,
-               sim::Message::of(WriteAck{l.w.chain, c, version, l.w.req}));
-    }
+    else
+      ctx.send(*place.pred, sim::Message::of(WriteAck{l.w.chain, c, version, l.w.req}));
     release(ctx, it);
   }
 

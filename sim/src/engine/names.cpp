@@ -60,6 +60,18 @@ std::vector<NodeId> resolve_nodes(const std::string& name, const ModelInstance& 
                   server_only ? ", servers, all, prefix*" : ", servers, clients, all, clientN, prefix*"));
 }
 
+std::vector<const HostHardware*> hardware_of(const Scenario& s, const ModelInstance& m,
+                                             std::size_t node_count) {
+  std::vector<const HostHardware*> hw(node_count, nullptr);
+  for (const auto& spec : s.hardware)
+    for (const auto& name : spec.nodes)
+      for (NodeId id : resolve_nodes(name, m, node_count, false,
+                                     spec.nodes_pos.line ? spec.nodes_pos : spec.pos,
+                                     spec.key_path + ".nodes"))
+        hw[id] = &spec.hw;
+  return hw;
+}
+
 std::vector<std::size_t> assign_regions(const Scenario& s, const ModelInstance& m,
                                         std::size_t node_count) {
   std::vector<std::size_t> out(node_count, 0);

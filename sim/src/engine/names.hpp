@@ -16,6 +16,10 @@ std::vector<NodeId> resolve_nodes(const std::string& name, const ModelInstance& 
 std::vector<NodeId> resolve_nodes(const std::string& name, const ModelInstance& m,
                                   std::size_t node_count, bool server_only, const SourcePos& pos,
                                   const std::string& key);
+// Each node's [[hardware]] entry (the last that names it), or nullptr; unknown names throw
+// ConfigError at the entry's nodes key.
+std::vector<const HostHardware*> hardware_of(const Scenario& s, const ModelInstance& m,
+                                             std::size_t node_count);
 // Region index per node (0 for every node on a LAN).
 std::vector<std::size_t> assign_regions(const Scenario& s, const ModelInstance& m,
                                         std::size_t node_count);

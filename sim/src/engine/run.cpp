@@ -75,12 +75,9 @@ void check_names(const Scenario& s, const ModelInstance& m) {
       for (const auto& n : g) engine::resolve_nodes(n, m, nodes, f);
   }
   // [[hardware]]: names must resolve; a disk fault must name nodes that have that SSD.
-  std::vector<std::size_t> ssds(nodes, 0);
-  for (const auto& h : s.hardware)
-    for (const auto& n : h.nodes)
-      for (NodeId id : engine::resolve_nodes(n, m, nodes, false, h.nodes_pos.line ? h.nodes_pos : h.pos,
-                                             h.key_path + ".nodes"))
-        ssds[id] = h.hw.ssds.size();
+  std::vector<std::size_t> ssds;
+  for (const HostHardware* h : engine::hardware_of(s, m, nodes))
+    ssds.push_back(h ? h->ssds.size() : 0);
   for (NodeId id = 0; id < m.ssds_needed.size() && id < m.server_names.size(); ++id)
     if (ssds[id] < m.ssds_needed[id])
       throw ConfigError(s.model_options->pos(m.ssds_key), "model." + m.ssds_key,

@@ -70,13 +70,7 @@ World::World(const Scenario& s, std::uint64_t seed, ModelInstance model, Recorde
 // Each node's hardware: its [[hardware]] entries in file order (a later one replaces what an
 // earlier one gave), else the [network] link and the [node] CPU cost.
 void World::apply_hardware() {
-  std::vector<const HostHardware*> hw(nodes_.size(), nullptr);
-  for (const auto& spec : s_.hardware)
-    for (const auto& name : spec.nodes)
-      for (NodeId id : resolve_nodes(name, model_, nodes_.size(), false,
-                                     spec.nodes_pos.line ? spec.nodes_pos : spec.pos,
-                                     spec.key_path + ".nodes"))
-        hw[id] = &spec.hw;
+  const auto hw = hardware_of(s_, model_, nodes_.size());
   for (auto& n : nodes_) {
     const HostHardware* h = hw[n->id];
     n->nic_bps = h && h->nic_bps ? *h->nic_bps : s_.network.bandwidth_bps;
@@ -296,21 +290,10 @@ void World::dispatch(Event& e) {
     case Event::Type::depart:
       depart(e.from, e.node, std::move(e.msg), e.a);
       return;
-    case Event::Type::timer: {
-      NodeState& n = *nodes_[e.node];
-      if (n.incarnation != e.incarnation || n.status == NodeState::Status::down) return;
-      if (n.status == NodeState::Status::paused) {
-        n.backlog.push_back(std::move(e));
-        return;
-      }
-      if (cpu_busy(n)) {  // a timer's handler waits for the CPU like a message's
-        n.inbox.push_back(std::move(e));
-        schedule_cpu(n);
-        return;
-      }
-      run_timer(e);
+    case Event::Type::timer:
+    case Event::Type::io_done:
+      handle_local(e);
       return;
-    }
     case Event::Type::cpu_free: {
       NodeState& n = *nodes_[e.node];
       if (n.incarnation != e.incarnation) return;
@@ -327,12 +310,7 @@ void World::dispatch(Event& e) {
       if (n.inbox.empty()) return;
       Event next = std::move(n.inbox.front());
       n.inbox.pop_front();
-      if (next.type == Event::Type::deliver)
-        run_delivery(next);
-      else if (next.type == Event::Type::io_done)
-        run_io(next);
-      else
-        run_timer(next);
+      run_now(next);
       if (!n.inbox.empty()) schedule_cpu(n);
       return;
     }
@@ -372,9 +350,7 @@ void World::dispatch(Event& e) {
     case Event::Type::ssd_done:
       ssd_done(e);
       return;
-    case Event::Type::io_done:
-      dispatch_io_done(e);
-      return;
+
     case Event::Type::resume: {
       NodeState& n = *nodes_[e.node];
       if (n.status != NodeState::Status::paused) return;
@@ -388,6 +364,34 @@ void World::dispatch(Event& e) {
       }
       return;
     }
+  }
+}
+
+// A timer or an I/O completion for a node: dropped if the node crashed since, held while it
+// is paused, queued behind a busy CPU like a message, else handled now.
+void World::handle_local(Event& e) {
+  NodeState& n = *nodes_[e.node];
+  if (n.incarnation != e.incarnation || n.status == NodeState::Status::down) return;
+  if (n.status == NodeState::Status::paused) {
+    n.backlog.push_back(std::move(e));
+    return;
+  }
+  if (cpu_busy(n)) {
+    n.inbox.push_back(std::move(e));
+    schedule_cpu(n);
+    return;
+  }
+  run_now(e);
+}
+
+void World::run_now(Event& e) {
+  switch (e.type) {
+    case Event::Type::deliver:
+      return run_delivery(e);
+    case Event::Type::io_done:
+      return run_io(e);
+    default:
+      return run_timer(e);
   }
 }
 

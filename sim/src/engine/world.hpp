@@ -92,6 +92,8 @@ class World {
   void schedule(Event::Type type, Time t, NodeId node, std::uint64_t a = 0);
   void dispatch(Event& e);
   void deliver(Event& e);
+  void handle_local(Event& e);  // timers and I/O completions
+  void run_now(Event& e);       // run the handler an event is for
   void run_delivery(Event& e);
   void run_timer(Event& e);
   bool cpu_busy(NodeState& n) const;
@@ -164,7 +166,6 @@ class World {
   void finish_io(IoId id, IoResult::Status status, Time when);
   void ssd_done(Event& e);
   void run_io(Event& e);
-  void dispatch_io_done(Event& e);
   Time wire_time(NodeId from, NodeId to, std::size_t bytes) const;
 };
 

@@ -1,6 +1,7 @@
 // Hardware I/O: one-sided RDMA over the simulated network and queued SSD reads and writes.
 // Each I/O is a record keyed by its id; its completion reaches the node as an io_done event,
-// handled like a timer (it waits for a busy CPU, is held while paused, dies with a crash).
+// handled like a timer by World::handle_local (it waits for a busy CPU, is held while paused,
+// dies with a crash).
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -168,21 +169,6 @@ void World::finish_io(IoId id, IoResult::Status status, Time when) {
   e.c = io.bytes;
   q_.push(std::move(e));
   ios_.erase(it);
-}
-
-void World::dispatch_io_done(Event& e) {
-  NodeState& n = *nodes_[e.node];
-  if (n.incarnation != e.incarnation || n.status == NodeState::Status::down) return;
-  if (n.status == NodeState::Status::paused) {
-    n.backlog.push_back(std::move(e));
-    return;
-  }
-  if (cpu_busy(n)) {
-    n.inbox.push_back(std::move(e));
-    schedule_cpu(n);
-    return;
-  }
-  run_io(e);
 }
 
 void World::run_io(Event& e) {
