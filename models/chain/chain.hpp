@@ -23,10 +23,16 @@ struct Config {
   sim::Time heartbeat = sim::ms(50);
   sim::Time offline_after = sim::ms(300);  // the manager drops a node it has not heard from
   sim::Time resend_after = sim::ms(100);   // unacknowledged forwards are sent again
+  // How writes travel. The CR paper: the tail answers the client, and Forward/Ack are one-way
+  // messages. CRAQ's implementation (github.com/jterrace/craq): the head answers once the Ack
+  // is back, and every Forward (PROPAGATE) and Ack (ACK) is an RPC its receiver answers.
+  bool head_answers = false;
+  bool rpc_replies = false;
   // Deliberately broken variants (for the checkers' tests).
   bool dirty_reads = false;  // CRAQ answers dirty reads with its newest (uncommitted) version
   bool any_reads = false;    // CR answers reads at any node from its committed state
   bool early_ack = false;    // the head acknowledges a write before the tail has it
+  bool no_lease = false;     // nodes serve reads without a lease from the manager
 };
 
 // The chain as the manager last configured it; clients read it as from a configuration
@@ -45,7 +51,8 @@ struct Observer {
   using Write = std::tuple<std::uint64_t, std::uint64_t, sim::Value>;  // key, version, value
   std::set<Write> acked, committed;
   std::uint64_t version_queries = 0, clean_reads = 0, dirty_reads = 0, resends = 0,
-                reconfigurations = 0, joins = 0;
+                reconfigurations = 0, joins = 0, answered_by_head = 0, answered_by_tail = 0,
+                rpc_replies = 0;
 };
 
 std::unique_ptr<sim::Protocol> make_node(const Config& c, std::shared_ptr<Observer> obs,
@@ -53,7 +60,7 @@ std::unique_ptr<sim::Protocol> make_node(const Config& c, std::shared_ptr<Observ
 std::unique_ptr<sim::Protocol> make_manager(const Config& c, std::shared_ptr<Observer> obs);
 
 // Reads the [model] table (variant = "cr" | "craq" | "craq-dirty-reads" | "cr-any-reads" |
-// "cr-early-ack").
+// "cr-early-ack" | "craq-no-lease").
 sim::ModelInstance build(sim::Options& o);
 
 }  // namespace distlab::models::chain

@@ -14,13 +14,14 @@ sim::ModelInstance build(sim::Options& o) {
   const auto variant =
       o.get_choice("variant",
                    {"cr", "craq", "3fs", "craq-dirty-reads", "cr-any-reads", "cr-early-ack",
-                    "3fs-read-pending"},
+                    "craq-no-lease", "3fs-read-pending"},
                    "cr");
   if (variant.rfind("3fs", 0) == 0) return fs3::build(o, variant);
   c.variant = variant.rfind("craq", 0) == 0 ? Variant::craq : Variant::cr;
   c.dirty_reads = variant == "craq-dirty-reads";
   c.any_reads = variant == "cr-any-reads";
   c.early_ack = variant == "cr-early-ack";
+  c.no_lease = variant == "craq-no-lease";
   c.nodes = static_cast<std::uint32_t>(o.get_int_in("nodes", 1, 1000, c.nodes));
   c.heartbeat = o.get_time("heartbeat", c.heartbeat, true);
   c.offline_after = o.get_time("offline_after", c.offline_after, true);
@@ -28,6 +29,8 @@ sim::ModelInstance build(sim::Options& o) {
     o.fail(o.time_key("offline_after"),
            "must be at least two heartbeats, or live nodes are dropped");
   c.resend_after = o.get_time("resend_after", c.resend_after, true);
+  c.head_answers = o.get_choice("write_answer", {"tail", "head"}, "tail") == "head";
+  c.rpc_replies = o.get_bool("rpc_replies", false);
 
   auto obs = std::make_shared<Observer>();
   obs->dir->version = 1;
@@ -69,6 +72,9 @@ sim::ModelInstance build(sim::Options& o) {
     j["joins"] = obs->joins;
     j["reads"] = {{"clean", obs->clean_reads}, {"dirty", obs->dirty_reads},
                   {"version_queries", obs->version_queries}};
+    j["writes_answered"] = {{"by_head", obs->answered_by_head},
+                            {"by_tail", obs->answered_by_tail}};
+    j["rpc_replies"] = obs->rpc_replies;
     j["acknowledged_writes_kept"] = {{"ok", lost.empty()}, {"writes", obs->acked.size()}};
     if (!lost.empty()) j["acknowledged_writes_kept"]["violation"] = lost;
     std::string s = fmt::format(

@@ -33,9 +33,11 @@ class Manager final : public sim::Protocol {
       const bool in_chain = std::find(d.chain.begin(), d.chain.end(), from) != d.chain.end();
       if (!h->fresh) {
         // A node dropped while it could not hear about it (paused, cut off) learns it now, and
-        // comes back fresh.
-        if (!in_chain && from != d.joining)
+        // comes back fresh; one that missed a configuration (lost) gets it again.
+        if ((!in_chain && from != d.joining) || h->chain_version < d.version)
           ctx.send(from, sim::Message::of(ChainConfig{d.version, d.chain, d.joining}));
+        else if (in_chain)
+          ctx.send(from, sim::Message::of(Lease{d.version, h->sent_at}));
         return;
       }
       if (in_chain && d.chain.size() > 1) {  // it lost its state: out, then in again

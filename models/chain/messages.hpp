@@ -21,6 +21,7 @@ struct Forward {
   sim::NodeId client = 0;
   std::uint32_t value_bytes = 0;
   std::uint32_t attempt = 0;  // the client's attempt: the tail's answer names it
+  bool committed = false;     // the tail streams a committed version to a joining node
   std::size_t size_bytes() const { return 56 + value_bytes; }
   std::string describe() const { return fmt::format("forward k{} v{}", key, version); }
 };
@@ -31,6 +32,15 @@ struct Ack {
   std::uint64_t version = 0;
   std::size_t size_bytes() const { return 24; }
   std::string describe() const { return fmt::format("ack k{} v{}", key, version); }
+};
+
+// The answer to a Forward or an Ack when they travel as RPCs (`rpc_replies = true`): CRAQ's
+// implementation sends PROPAGATE and ACK as Sun RPC calls, each answered by its receiver. 32
+// bytes: the RPC reply header (xid, type, status, verifier, accept status), a bool and the
+// record mark.
+struct RpcReply {
+  std::size_t size_bytes() const { return 32; }
+  std::string describe() const { return "rpc reply"; }
 };
 
 // CRAQ: a node holding a dirty object asks the tail which version is committed.
@@ -45,7 +55,10 @@ struct VersionReply {
   std::uint64_t key = 0;
   std::uint64_t query = 0;
   std::uint64_t version = 0;
-  std::size_t size_bytes() const { return 32; }
+  // The tail's configuration: version numbers are one head's numbering, which only nodes of
+  // the same configuration share (a stale head may have numbered its own writes alike).
+  std::uint64_t chain_version = 0;
+  std::size_t size_bytes() const { return 40; }
   std::string describe() const { return fmt::format("version k{} = v{}", key, version); }
 };
 
@@ -54,8 +67,20 @@ struct VersionReply {
 // join at the end of the chain.
 struct Heartbeat {
   bool fresh = false;
-  std::size_t size_bytes() const { return 16; }
+  std::uint64_t chain_version = 0;  // the configuration the node has
+  sim::Time sent_at = 0;            // the node's clock: its lease counts from here
+  std::size_t size_bytes() const { return 32; }
   std::string describe() const { return fresh ? "heartbeat (fresh)" : "heartbeat"; }
+};
+
+// Manager -> node, the answer to a heartbeat of a node in the current configuration: the node
+// may serve reads until sent_at + lease (lease < offline_after, so a node cut off from the
+// manager stops before the manager replaces it: a removed tail cannot answer stale reads).
+struct Lease {
+  std::uint64_t chain_version = 0;
+  sim::Time sent_at = 0;  // the heartbeat's
+  std::size_t size_bytes() const { return 24; }
+  std::string describe() const { return fmt::format("lease v{}", chain_version); }
 };
 
 // The new tail -> the old one: the handoff arrived.

@@ -45,6 +45,7 @@ class Node final : public sim::Protocol {
 
   void on_start(Context& ctx) override {
     config(ctx, obs_->dir->version, obs_->dir->chain, sim::kNoNode);
+    lease_until_ = ctx.now() + lease();  // the manager starts having heard from every node
     tick(ctx);
   }
 
@@ -59,6 +60,11 @@ class Node final : public sim::Protocol {
   void on_message(Context& ctx, NodeId from, const sim::Message& m) override {
     if (const auto* cfg = m.get<ChainConfig>())
       return config(ctx, cfg->version, cfg->chain, cfg->joining);
+    if (const auto* l = m.get<Lease>()) {
+      if (l->chain_version == chain_version_)
+        lease_until_ = std::max(lease_until_, l->sent_at + lease());
+      return;
+    }
     if (fresh_) return;  // no state: it serves nothing until it has joined
     if (joining_) {      // copying the tail's state
       if (const auto* s = m.get<Snapshot>()) return on_snapshot(ctx, from, *s);
@@ -68,8 +74,17 @@ class Node final : public sim::Protocol {
     if (const auto* s = m.get<Snapshot>()) return on_snapshot(ctx, from, *s);
     if (m.is<HandoffAck>() && from == handoff_to_) handoff_to_ = sim::kNoNode;
     if (const auto* r = m.get<ClientRequest>()) return on_client(ctx, from, *r);
-    if (const auto* f = m.get<Forward>()) return on_forward(ctx, from, *f);
-    if (const auto* a = m.get<Ack>()) return commit(ctx, a->key, a->version);
+    if (m.is<RpcReply>()) return;  // the answer to this node's Forward or Ack: nothing to do
+    if (const auto* f = m.get<Forward>()) {
+      rpc_reply(ctx, from);
+      return on_forward(ctx, from, *f);
+    }
+    if (const auto* a = m.get<Ack>()) {
+      rpc_reply(ctx, from);
+      // Only from this node's successor: a node it no longer follows numbers differently.
+      if (from == succ_) commit(ctx, a->key, a->version);
+      return;
+    }
     if (const auto* q = m.get<VersionQuery>()) return on_query(ctx, from, *q);
     if (const auto* v = m.get<VersionReply>()) return on_version(ctx, *v);
   }
@@ -78,6 +93,11 @@ class Node final : public sim::Protocol {
 
  private:
   // ---- configuration ---------------------------------------------------------------------
+
+  // Reads are served (and the tail answers version queries) only under a lease from the
+  // manager, shorter than the time after which the manager replaces a silent node.
+  Time lease() const { return c_.offline_after - c_.heartbeat; }
+  bool leased(Context& ctx) const { return c_.no_lease || ctx.now() < lease_until_; }
 
   bool head() const { return !chain_.empty() && chain_.front() == self_; }
   bool tail() const { return !chain_.empty() && chain_.back() == self_; }
@@ -183,7 +203,10 @@ class Node final : public sim::Protocol {
 
   // The tail streams what it commits while the joiner copies its state.
   void on_stream(NodeId from, const Forward& f) {
-    if (from != pred_) return;
+    // Only what the tail committed. The old tail may already see this node as the new tail (a
+    // configuration this node has not received yet) and send it an uncommitted version: it
+    // comes again, and is then accepted as the tail accepts a write.
+    if (from != pred_ || !f.committed) return;
     install(f.key, f.version, f.value);
     ops_[f.op_id] = {f.key, f.version};
   }
@@ -197,7 +220,7 @@ class Node final : public sim::Protocol {
   }
 
   void tick(Context& ctx) {
-    ctx.send(manager_, sim::Message::of(Heartbeat{fresh_}));
+    ctx.send(manager_, sim::Message::of(Heartbeat{fresh_, chain_version_, ctx.now()}));
     if (handoff_to_ != sim::kNoNode) send_snapshot(ctx, handoff_to_, true);
     const Time now = ctx.now();
     // Forwards and version queries not answered in time go again (lost messages).
@@ -210,6 +233,12 @@ class Node final : public sim::Protocol {
 
   // ---- writes ----------------------------------------------------------------------------
 
+  void rpc_reply(Context& ctx, NodeId to) {
+    if (!c_.rpc_replies) return;
+    ++obs_->rpc_replies;
+    ctx.send(to, sim::Message::of(RpcReply{}));
+  }
+
   void on_client(Context& ctx, NodeId from, const ClientRequest& r) {
     if (r.kind == sim::OpKind::read) return on_read(ctx, from, r);
     if (!head()) return redirect(ctx, from, r.op_id, chain_.front());
@@ -217,7 +246,7 @@ class Node final : public sim::Protocol {
       const Object& o = objects_[it->second.first];
       if (o.committed >= it->second.second)
         ctx.send(from, sim::Message::of(ClientReply{r.op_id, ClientReply::Status::ok, r.value, 0, 0}));
-      return;  // still on its way: the tail will answer
+      return;  // still on its way: the tail (or the head, on the Ack) will answer
     }
     Object& o = objects_[r.key];
     const std::uint64_t v = (o.versions.empty() ? o.committed : o.versions.rbegin()->first) + 1;
@@ -238,6 +267,11 @@ class Node final : public sim::Protocol {
         ctx.send(pred_, sim::Message::of(Ack{f.key, o.committed}));
       return;
     }
+    // A gap: an earlier version is still on its way (a delay fault reordered them). The chain
+    // assumes FIFO links (TCP in CRAQ's implementation), and an Ack covers every older version,
+    // so a version may not overtake the one before it: this one waits for the resend.
+    const std::uint64_t newest = o.versions.empty() ? o.committed : o.versions.rbegin()->first;
+    if (f.version > newest + 1) return;
     accept(ctx, f);
   }
 
@@ -260,22 +294,27 @@ class Node final : public sim::Protocol {
     ctx.send(succ_, sim::Message::of(f));
   }
 
-  // The tail commits `version` (and every older one): answers their clients, tells the chain.
+  // The tail commits `version` (and every older one): answers their clients (unless the head
+  // does), tells the chain.
   void commit_at_tail(Context& ctx, std::uint64_t key, std::uint64_t version) {
     Object& o = objects_[key];
     for (auto it = o.versions.upper_bound(o.committed);
          it != o.versions.end() && it->first <= version; ++it) {
       obs_->committed.insert({key, it->first, it->second.value});
-      obs_->acked.insert({key, it->first, it->second.value});
-      ctx.send(it->second.client,
-               sim::Message::of(ClientReply{it->second.op_id, ClientReply::Status::ok,
-                                            it->second.value, 0, 0, it->second.attempt}));
+      if (!c_.head_answers || head()) answer_write(ctx, key, it->first, it->second);
       if (joiner_ != sim::kNoNode)  // a joining node copies what the tail commits
         ctx.send(joiner_, sim::Message::of(Forward{chain_version_, key, it->first, it->second.value,
                                                    it->second.op_id, it->second.client,
-                                                   value_bytes_, it->second.attempt}));
+                                                   value_bytes_, it->second.attempt, true}));
     }
     commit(ctx, key, version);
+  }
+
+  void answer_write(Context& ctx, std::uint64_t key, std::uint64_t version, const Version& w) {
+    obs_->acked.insert({key, version, w.value});
+    ++(tail() ? obs_->answered_by_tail : obs_->answered_by_head);
+    ctx.send(w.client, sim::Message::of(ClientReply{w.op_id, ClientReply::Status::ok, w.value, 0,
+                                                    0, w.attempt}));
   }
 
   // `version` of `key` is committed: older versions go, the object may be clean again, and the
@@ -283,6 +322,10 @@ class Node final : public sim::Protocol {
   void commit(Context& ctx, std::uint64_t key, std::uint64_t version) {
     Object& o = objects_[key];
     if (version <= o.committed) return;
+    if (c_.head_answers && head() && !tail())  // the Ack is back at the head: answer the writes
+      for (auto it = o.versions.upper_bound(o.committed);
+           it != o.versions.end() && it->first <= version; ++it)
+        answer_write(ctx, key, it->first, it->second);
     o.committed = version;
     o.versions.erase(o.versions.begin(), o.versions.lower_bound(version));
     sent_.erase(sent_.lower_bound({key, 0}), sent_.upper_bound({key, version}));
@@ -293,6 +336,7 @@ class Node final : public sim::Protocol {
   // ---- reads -----------------------------------------------------------------------------
 
   void on_read(Context& ctx, NodeId from, const ClientRequest& r) {
+    if (!leased(ctx)) return;  // cut off from the manager: maybe replaced; the client retries
     if (!ready_) {  // a new tail still waiting for the old one's handoff
       waiting_reads_.emplace_back(from, r);
       return;
@@ -324,12 +368,14 @@ class Node final : public sim::Protocol {
 
   void on_query(Context& ctx, NodeId from, const VersionQuery& q) {
     // Not (or no longer) the tail, or not ready yet: the asker asks again.
-    if (!tail() || !ready_) return;
-    ctx.send(from, sim::Message::of(VersionReply{q.key, q.query, objects_[q.key].committed}));
+    if (!tail() || !ready_ || !leased(ctx)) return;
+    ctx.send(from, sim::Message::of(
+                       VersionReply{q.key, q.query, objects_[q.key].committed, chain_version_}));
   }
 
   void on_version(Context& ctx, const VersionReply& v) {
-    if (!queries_.count(v.query)) return;
+    // From another configuration: asked again (resend_after) once both agree.
+    if (!queries_.count(v.query) || v.chain_version != chain_version_) return;
     commit(ctx, v.key, v.version);  // the tail has it committed: so may this node
     answer_query(ctx, v.query, v.version);
   }
@@ -338,7 +384,9 @@ class Node final : public sim::Protocol {
     auto it = queries_.find(id);
     if (it == queries_.end()) return;
     const Object& o = objects_[it->second.key];
-    reply(ctx, it->second.client, it->second.req, o.value_of(version));
+    // An Ack may have arrived since the tail answered, and older versions are gone with it: the
+    // newer committed version is as good an answer (committed before this reply is sent).
+    reply(ctx, it->second.client, it->second.req, o.value_of(std::max(version, o.committed)));
     queries_.erase(it);
   }
 
@@ -373,6 +421,7 @@ class Node final : public sim::Protocol {
   NodeId manager_;
   NodeId self_ = 0, pred_ = sim::kNoNode, succ_ = sim::kNoNode;
   std::uint64_t chain_version_ = 0;
+  Time lease_until_ = 0;
   std::vector<NodeId> chain_;
   bool fresh_ = false;    // no state (restarted or dropped): asks to join
   bool ready_ = true;     // false: a new tail waiting for the old tail's handoff

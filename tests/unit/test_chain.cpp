@@ -65,6 +65,29 @@ TEST_CASE("chain: CR and CRAQ keep every acknowledged write and stay linearizabl
     }
 }
 
+TEST_CASE("chain: CRAQ's own write path (the head answers after the Ack; Forward and Ack are "
+          "RPCs) keeps every acknowledged write and stays linearizable when any position crashes",
+          "[chain]") {
+  for (const char* node : {"head", "middle", "tail"}) {
+    INFO(node);
+    auto r = run_in_child(chain(
+        "variant = \"craq\"\nnodes = 5\nwrite_answer = \"head\"\nrpc_replies = true",
+        crash(node), 5, 0.7));
+    REQUIRE(r.status == 0);
+    const auto m = r.json()["model"];
+    CHECK(m["acknowledged_writes_kept"]["ok"] == true);
+    CHECK(m["writes_answered"]["by_tail"] == 0);
+    CHECK(m["writes_answered"]["by_head"].get<long long>() > 1000);
+    CHECK(m["rpc_replies"].get<long long>() > m["writes_answered"]["by_head"].get<long long>());
+    CHECK(r.json()["summary"]["ok"].get<long long>() > 5000);
+  }
+  // The default (the CR paper's): the tail answers, no RPC replies.
+  auto r = run_in_child(chain("variant = \"craq\"\nnodes = 5", "", 5, 0.7));
+  REQUIRE(r.status == 0);
+  CHECK(r.json()["model"]["writes_answered"]["by_head"] == 0);
+  CHECK(r.json()["model"]["rpc_replies"] == 0);
+}
+
 TEST_CASE("chain: CRAQ answers clean reads at any node and asks the tail for dirty ones",
           "[chain]") {
   auto r = run_in_child(chain("variant = \"craq\"\nnodes = 5", "", 3, 0.7));
