@@ -6,7 +6,10 @@ cd "$(dirname "$0")/.."
 
 packages=(build-essential cmake ninja-build pkg-config ccache
           libsimgrid-dev libfmt-dev libcli11-dev catch2 libtomlplusplus-dev libxxhash-dev
-          nlohmann-json3-dev)
+          nlohmann-json3-dev
+          # the Python package (for /usr/bin/python3, Debian's): bindings, notebooks, sweeps
+          python3-dev pybind11-dev python3-numpy python3-pandas python3-matplotlib python3-tqdm
+          python3-pytest python3-nbclient python3-nbformat python3-ipykernel python3-distributed)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
@@ -21,7 +24,22 @@ fi
 
 build=${DISTLAB_BUILD_DIR:-build}
 if [ ! -f "$build/build.ninja" ]; then
-  cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >&2
+  cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+        -DPython_EXECUTABLE=/usr/bin/python3 >&2
 fi
 jobs=$(nproc 2>/dev/null || echo 2)
 cmake --build "$build" -j "$jobs" >&2
+
+# `import distlab` in /usr/bin/python3 (and so in Jupyter kernels and pytest) without
+# PYTHONPATH: a .pth file in the user's site-packages names <build>/python. One that names
+# another checkout's build (still there) is left alone: that checkout was set up first.
+pkg_dir=$(cd "$build/python" && pwd)
+site_dir=$(/usr/bin/python3 -c 'import site; print(site.getusersitepackages())')
+pth="$site_dir/distlab.pth"
+if [ -f "$pth" ] && [ "$(cat "$pth")" != "$pkg_dir" ] && [ -d "$(cat "$pth")/distlab" ]; then
+  echo "setup: $pth names $(cat "$pth"), left as it is (this build: $pkg_dir)" >&2
+elif [ ! -f "$pth" ] || [ "$(cat "$pth")" != "$pkg_dir" ]; then
+  mkdir -p "$site_dir"
+  echo "$pkg_dir" > "$pth"
+  echo "setup: import distlab now finds $pkg_dir (via $pth)" >&2
+fi

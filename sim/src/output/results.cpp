@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <iterator>
 
 #include "distlab/sim/histogram.hpp"
 #include "distlab/sim/version.hpp"
@@ -146,6 +147,23 @@ RunOutputs make_outputs(World& w, const Scenario& s, std::uint64_t seed) {
     if (r.violation) check_line += "\n" + r.describe_violation();
   }
   j["checks"] = checks;
+  // Every fault (the file's and a swarm's) with its window, for plots (distlab.plot shades
+  // them): end_s is the restart, heal or end time, null for an instant or permanent fault.
+  json faults = json::array();
+  for (const FaultSpec& f : s.faults) {
+    static constexpr const char* names[] = {
+        "crash", "restart", "pause", "partition", "heal", "loss", "duplicate", "delay",
+        "clock_step", "clock_drift", "time_master_down", "join", "leave", "disk_slow", "disk_fail"};
+    static_assert(std::size(names) == static_cast<std::size_t>(FaultSpec::Kind::disk_fail) + 1);
+    const Time end = f.kind == FaultSpec::Kind::crash ? f.restart_at : f.until;
+    json fj = {{"kind", names[static_cast<int>(f.kind)]},
+               {"at_s", to_seconds(f.at)},
+               {"end_s", end == kNever ? json(nullptr) : json(to_seconds(end))}};
+    if (!f.nodes.empty()) fj["nodes"] = f.nodes;
+    if (!f.groups.empty()) fj["groups"] = f.groups;
+    faults.push_back(fj);
+  }
+  j["faults"] = faults;
   json swarm = json::array();
   for (const FaultSpec& f : s.faults)
     if (f.key_path.rfind("swarm fault", 0) == 0) swarm.push_back(describe_fault(f));

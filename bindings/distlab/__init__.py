@@ -1,0 +1,116 @@
+"""distlab: a deterministic distributed-systems simulator and teaching lab, from Python.
+
+    import distlab
+    r = distlab.run("scenarios/kv/primary_backup.toml", seed=7)
+    r.summary["throughput_ops_per_s"], r.checks, r.history.head()
+
+    df = distlab.sweep("scenarios/kv/single.toml",
+                       grid={"workload[0].clients": [1, 10, 100]}, seeds=range(1, 4))
+
+Every run happens in a fresh child process (SimGrid allows one simulation per process), so
+the same scenario and seed give the same results as the ``distlab`` command line, byte for byte.
+"""
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+from typing import Any, Mapping, Sequence
+
+from . import _core
+from ._core import ClientReply, ClientRequest, Context, ProtocolError, ScenarioError
+from ._sweep import sweep
+from .protocol import Model, Protocol
+from .result import Result
+
+__version__ = _core.version
+__all__ = [
+    "run", "validate", "sweep", "models", "Result", "Protocol", "Model", "ScenarioError",
+    "ProtocolError", "ClientRequest", "ClientReply", "Context", "ns", "us", "ms", "s",
+]
+
+
+def ns(v: float) -> int:
+    """Simulated time is integer nanoseconds: ``ctx.set_timer(distlab.ms(50))``."""
+    return int(round(v))
+
+
+def us(v: float) -> int:
+    return int(round(v * 1_000))
+
+
+def ms(v: float) -> int:
+    return int(round(v * 1_000_000))
+
+
+def s(v: float) -> int:
+    return int(round(v * 1_000_000_000))
+
+
+def run(scenario: Any, seed: int | None = None, overrides: Mapping[str, Any] | None = None,
+        trace: bool = False, models: Sequence[Model] = (), out: str | os.PathLike | None = None
+        ) -> Result:
+    """Run a scenario (a path, a TOML string or a dict) once and return its Result.
+
+    - ``seed`` overrides the scenario's seed; ``overrides`` sets keys as ``--set`` does, e.g.
+      ``{"network.latency_us": 500, "fault[0].at_s": 3}``;
+    - ``trace=True`` records every event (``Result.trace``);
+    - ``models``: Python models (``distlab.Model``) the scenario may name;
+    - ``out``: keep the output files in this directory (default: a temporary one).
+
+    Raises ScenarioError (bad input: the message names file, line and key, as the CLI does) and
+    ProtocolError (a Python handler raised: node, clock and traceback).
+    """
+    from ._scenario import load
+
+    text, name = load(scenario)
+    return _run_text(text, name, seed, overrides, trace, models, out)
+
+
+def _run_text(text: str, name: str, seed: int | None, overrides: Mapping[str, Any] | None,
+              trace: bool, models: Sequence[Model], out: str | os.PathLike | None) -> Result:
+    from . import _child
+    from ._scenario import overrides_list
+
+    if seed is not None and (not isinstance(seed, int) or seed < 0):
+        raise ScenarioError(f"seed: must be a non-negative integer, not {seed!r}")
+    if out is None:
+        out_dir, keep = Path(tempfile.mkdtemp(prefix="distlab-")), False
+    else:
+        out_dir, keep = Path(out), True
+        out_dir.mkdir(parents=True, exist_ok=True)
+    try:
+        status = _child.run(text, name, overrides_list(overrides), seed, str(out_dir), trace,
+                            list(models))
+    except BaseException:
+        if not keep:
+            import shutil
+            shutil.rmtree(out_dir, ignore_errors=True)
+        raise
+    if not status["ok"]:
+        if not keep:
+            import shutil
+            shutil.rmtree(out_dir, ignore_errors=True)
+        kind, message = status["kind"], status["message"]
+        if kind == "scenario":
+            raise ScenarioError(message)
+        if kind == "protocol":
+            raise ProtocolError(message)
+        raise RuntimeError("the simulation failed:\n" + message)
+    import json
+    effective_seed = json.loads(status["results_json"])["scenario"]["seed"]
+    return Result(out_dir, status, effective_seed, keep)
+
+
+def validate(scenario: Any, overrides: Mapping[str, Any] | None = None,
+             models: Sequence[Model] = ()) -> int:
+    """Check a scenario without running it (raises ScenarioError); returns its seed."""
+    from ._scenario import load, overrides_list
+
+    text, name = load(scenario)
+    return _core.validate(text, name, overrides_list(overrides), list(models))
+
+
+def models() -> list[tuple[str, str, list[str]]]:
+    """The built-in models: (name, description, variants)."""
+    return [tuple(m) for m in _core.models()]

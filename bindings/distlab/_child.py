@@ -1,0 +1,56 @@
+"""One simulation in a fresh child process (SimGrid allows one engine per process).
+
+The child is a fork of the caller, so protocol classes defined in a notebook cell are there
+too. It runs the simulation, which writes its outputs into a directory, and sends a small JSON
+status back through a pipe."""
+from __future__ import annotations
+
+import json
+import os
+import sys
+import traceback
+from typing import Any, Sequence
+
+
+def run(text: str, name: str, overrides: Sequence[str], seed: int | None, out_dir: str,
+        trace: bool, models: Sequence[Any]) -> dict:
+    from . import _core
+
+    sys.stdout.flush()
+    sys.stderr.flush()
+    r, w = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: never returns
+        os.close(r)
+        try:
+            res = _core.run(text, name, list(overrides), seed, out_dir, trace, list(models))
+            payload = {"ok": True, **res}
+        except _core.ScenarioError as e:
+            payload = {"ok": False, "kind": "scenario", "message": str(e)}
+        except _core.ProtocolError as e:
+            payload = {"ok": False, "kind": "protocol", "message": str(e)}
+        except BaseException:  # noqa: BLE001 - everything goes back to the parent
+            payload = {"ok": False, "kind": "error", "message": traceback.format_exc()}
+        try:
+            data = json.dumps(payload).encode()
+            view = memoryview(data)
+            while view:
+                view = view[os.write(w, view):]
+        finally:
+            os._exit(0)
+    os.close(w)
+    chunks = []
+    while True:
+        b = os.read(r, 1 << 20)
+        if not b:
+            break
+        chunks.append(b)
+    os.close(r)
+    _, status = os.waitpid(pid, 0)
+    data = b"".join(chunks)
+    if not data:
+        code = os.waitstatus_to_exitcode(status)
+        how = f"signal {-code}" if code < 0 else f"exit code {code}"
+        raise RuntimeError(f"the simulation process died ({how}) before it reported; "
+                           "run the scenario with the distlab CLI to see its output")
+    return json.loads(data)

@@ -1,0 +1,122 @@
+"""Parameter sweeps: a scenario over a grid of overrides and a list of seeds, in parallel.
+
+    df = distlab.sweep("scenarios/kv/single.toml",
+                       grid={"workload[0].clients": [1, 10, 100], "network.latency_us": [50, 500]},
+                       seeds=range(1, 6))
+
+One row per run: the grid's values, the seed, the summary's figures (flattened:
+``latency_ms.p99``), ``passed`` (every checker said yes) and ``events``. Results are cached on
+disk by (scenario text, overrides, seed, distlab version, Python models' code), so running the
+same sweep again is instant. Locally the runs go to ``workers`` processes (default: one per
+core); with ``executor=dask.distributed.Client(...)`` they go to a Dask cluster instead.
+"""
+from __future__ import annotations
+
+import hashlib
+import itertools
+import json
+import os
+from concurrent.futures import ThreadPoolExecutor, as_completed
+from pathlib import Path
+from typing import Any, Iterable, Mapping, Sequence
+
+
+def cache_dir() -> Path:
+    d = os.environ.get("DISTLAB_CACHE")
+    if d:
+        return Path(d)
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "distlab" / "sweep"
+
+
+def _flatten(d: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for k, v in d.items():
+        if isinstance(v, Mapping):
+            out.update(_flatten(v, f"{prefix}{k}."))
+        else:
+            out[f"{prefix}{k}"] = v
+    return out
+
+
+def run_one(text: str, name: str, overrides: Mapping[str, Any], seed: int,
+            models: Sequence[Any] = ()) -> dict[str, Any]:
+    """One run of a sweep, as a row (what the local pool and Dask workers execute)."""
+    from . import _run_text
+
+    r = _run_text(text, name, seed, overrides, False, models, None)
+    row = {"seed": r.seed, "passed": r.passed, "events": r.events}
+    row.update(_flatten(r.summary))
+    return row
+
+
+def _key(text: str, overrides: Mapping[str, Any], seed: int, models: Sequence[Any]) -> str:
+    from . import __version__
+
+    h = hashlib.sha256()
+    h.update(json.dumps([text, sorted((k, repr(v)) for k, v in overrides.items()), seed,
+                         __version__, [m.fingerprint() for m in models]]).encode())
+    return h.hexdigest()
+
+
+def sweep(scenario: Any, grid: Mapping[str, Iterable[Any]] | None = None,
+          seeds: Iterable[int] = (1,), executor: Any = None, workers: int | None = None,
+          cache: bool = True, progress: bool = True, models: Sequence[Any] = ()):
+    """Run ``scenario`` for every combination of ``grid`` (keys as for ``overrides``) and every
+    seed; return one pandas DataFrame, one row per run, in grid-then-seed order."""
+    import pandas as pd
+    from tqdm.auto import tqdm
+
+    from ._scenario import load
+
+    text, name = load(scenario)
+    keys = list((grid or {}).keys())
+    values = [list(v) for v in (grid or {}).values()]
+    points = [dict(zip(keys, combo)) for combo in itertools.product(*values)] if keys else [{}]
+    seeds = list(seeds)
+    tasks = [(p, s) for p in points for s in seeds]
+    rows: list[dict | None] = [None] * len(tasks)
+    cdir = cache_dir()
+    todo = []
+    for i, (p, s) in enumerate(tasks):
+        f = cdir / (_key(text, p, s, models) + ".json")
+        if cache and f.exists():
+            rows[i] = json.loads(f.read_text())
+        else:
+            todo.append((i, f))
+    bar = tqdm(total=len(tasks), initial=len(tasks) - len(todo), disable=not progress,
+               desc="distlab sweep", unit="run")
+
+    def done(i: int, f: Path, row: dict) -> None:
+        rows[i] = row
+        if cache:
+            f.parent.mkdir(parents=True, exist_ok=True)
+            tmp = f.with_suffix(f".tmp{os.getpid()}")
+            tmp.write_text(json.dumps(row))
+            tmp.replace(f)  # atomic: a half-written file is never read
+        bar.update(1)
+
+    try:
+        if executor is not None:  # a Dask client (or anything with submit/as_completed)
+            from dask.distributed import as_completed as dask_completed
+
+            futures = {executor.submit(run_one, text, name, tasks[i][0], tasks[i][1], models,
+                                       pure=False): (i, f) for i, f in todo}
+            for fut in dask_completed(list(futures)):
+                i, f = futures[fut]
+                done(i, f, fut.result())
+        elif todo:
+            n = workers or os.cpu_count() or 1
+            # Threads only wait: every run forks its own simulation process.
+            with ThreadPoolExecutor(max_workers=n) as pool:
+                futures = {pool.submit(run_one, text, name, tasks[i][0], tasks[i][1], models):
+                           (i, f) for i, f in todo}
+                for fut in as_completed(futures):
+                    i, f = futures[fut]
+                    done(i, f, fut.result())
+    finally:
+        bar.close()
+    out = []
+    for (p, _), row in zip(tasks, rows):
+        out.append({**p, **row})
+    return pd.DataFrame(out)
