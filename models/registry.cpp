@@ -33,7 +33,7 @@ void register_builtin(sim::Registry& r) {
   r.add({"chain",
          "chain replication: CR (reads at the tail), CRAQ (reads anywhere, version queries) and "
          "DeepSeek 3FS (CRAQ over chain tables, RDMA, SSDs, target states)",
-         {"cr", "craq", "3fs", "craq-dirty-reads", "cr-any-reads", "cr-early-ack",
+         {"cr", "craq", "3fs", "craq-dirty-reads", "cr-any-reads", "cr-early-ack", "craq-no-lease",
           "3fs-read-pending"},
          chain::build});
   r.add({"counter",

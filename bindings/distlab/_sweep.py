@@ -65,7 +65,7 @@ def sweep(scenario: Any, grid: Mapping[str, Iterable[Any]] | None = None,
     """Run ``scenario`` for every combination of ``grid`` (keys as for ``overrides``) and every
     seed; return one pandas DataFrame, one row per run, in grid-then-seed order."""
     import pandas as pd
-    from tqdm.auto import tqdm
+    from tqdm import tqdm  # text: works in a terminal and in a notebook (stderr)
 
     from ._scenario import load
 
