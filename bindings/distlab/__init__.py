@@ -91,12 +91,7 @@ def _run_text(text: str, name: str, seed: int | None, overrides: Mapping[str, An
         if not keep:
             import shutil
             shutil.rmtree(out_dir, ignore_errors=True)
-        kind, message = status["kind"], status["message"]
-        if kind == "scenario":
-            raise ScenarioError(message)
-        if kind == "protocol":
-            raise ProtocolError(message)
-        raise RuntimeError("the simulation failed:\n" + message)
+        _raise(status)
     import json
     effective_seed = json.loads(status["results_json"])["scenario"]["seed"]
     return Result(out_dir, status, effective_seed, keep)
@@ -107,8 +102,22 @@ def validate(scenario: Any, overrides: Mapping[str, Any] | None = None,
     """Check a scenario without running it (raises ScenarioError); returns its seed."""
     from ._scenario import load, overrides_list
 
+    from . import _child
+
     text, name = load(scenario)
-    return _core.validate(text, name, overrides_list(overrides), list(models))
+    status = _child.validate(text, name, overrides_list(overrides), list(models))
+    if not status["ok"]:
+        _raise(status)
+    return status["seed"]
+
+
+def _raise(status: dict):
+    kind, message = status["kind"], status["message"]
+    if kind == "scenario":
+        raise ScenarioError(message)
+    if kind == "protocol":
+        raise ProtocolError(message)
+    raise RuntimeError("the simulation failed:\n" + message)
 
 
 def models() -> list[tuple[str, str, list[str]]]:

@@ -9,11 +9,28 @@ import json
 import os
 import sys
 import traceback
-from typing import Any, Sequence
+from typing import Any, Callable, Sequence
 
 
 def run(text: str, name: str, overrides: Sequence[str], seed: int | None, out_dir: str,
         trace: bool, models: Sequence[Any]) -> dict:
+    """Run a scenario; the status has the run's figures or the error's kind and message."""
+    from . import _core
+
+    return in_child(lambda: _core.run(text, name, list(overrides), seed, out_dir, trace,
+                                      list(models)))
+
+
+def validate(text: str, name: str, overrides: Sequence[str], models: Sequence[Any]) -> dict:
+    """Check a scenario (building its model, which may call Python models) in a child, so the
+    parent's registry never holds Python objects."""
+    from . import _core
+
+    return in_child(lambda: {"seed": _core.validate(text, name, list(overrides), list(models))})
+
+
+def in_child(fn: Callable[[], dict]) -> dict:
+    """fn() in a forked child; its dict (JSON-able) or its error comes back as a status."""
     from . import _core
 
     sys.stdout.flush()
@@ -23,8 +40,7 @@ def run(text: str, name: str, overrides: Sequence[str], seed: int | None, out_di
     if pid == 0:  # the child: never returns
         os.close(r)
         try:
-            res = _core.run(text, name, list(overrides), seed, out_dir, trace, list(models))
-            payload = {"ok": True, **res}
+            payload = {"ok": True, **fn()}
         except _core.ScenarioError as e:
             payload = {"ok": False, "kind": "scenario", "message": str(e)}
         except _core.ProtocolError as e:
