@@ -11,6 +11,10 @@ from __future__ import annotations
 
 from typing import Any, Mapping
 
+# Faults that happen at one time (drawn as a line); the others have a window (a band, to the
+# end of the run when they never end: a crash without restart, a disk that fails for good).
+_INSTANT = {"restart", "heal", "join", "leave", "clock_step", "clock_drift"}
+
 _FAULT_COLORS = {
     "crash": "tab:red", "pause": "tab:orange", "partition": "tab:purple", "loss": "tab:brown",
     "duplicate": "tab:pink", "delay": "tab:olive", "disk_slow": "tab:gray",
@@ -66,7 +70,8 @@ def shade_faults(result, ax, end_s: float | None = None):
     seen = set()
     for f in result.results.get("faults", []):
         kind = f["kind"]
-        stop = f["end_s"] if f["end_s"] is not None else end
+        instant = f["end_s"] is None and kind in _INSTANT
+        stop = f["at_s"] if instant else (f["end_s"] if f["end_s"] is not None else end)
         who = ",".join(f.get("nodes", [])) or " | ".join(",".join(g) for g in f.get("groups", []))
         label = kind if kind not in seen else None
         seen.add(kind)
@@ -91,7 +96,8 @@ def throughput(result, ax=None, faults: bool = True):
         if ts[col].sum() > 0:
             ax.step(ts["t_s"], ts[col] / _bucket_s(ts), where="post", linestyle=style, label=col)
     if faults:
-        shade_faults(result, ax)
+        shade_faults(result, ax, end_s=result.results["scenario"]["duration_s"])
+    ax.set_xlim(0, result.results["scenario"]["duration_s"])  # the drain has no new load
     ax.set_xlabel("simulated time (s)")
     ax.set_ylabel("operations / s")
     ax.grid(True, alpha=0.3)
