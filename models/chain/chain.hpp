@@ -50,6 +50,9 @@ struct Observer {
   std::shared_ptr<Directory> dir = std::make_shared<Directory>();
   using Write = std::tuple<std::uint64_t, std::uint64_t, sim::Value>;  // key, version, value
   std::set<Write> acked, committed;
+  // The newest version of each key each node holds (committed or not); a node that loses its
+  // state holds nothing. At the end, the chain's tail must hold every acknowledged write.
+  std::map<sim::NodeId, std::map<std::uint64_t, std::uint64_t>> held;
   std::uint64_t version_queries = 0, clean_reads = 0, dirty_reads = 0, resends = 0,
                 reconfigurations = 0, joins = 0, answered_by_head = 0, answered_by_tail = 0,
                 rpc_replies = 0;

@@ -64,9 +64,24 @@ sim::ModelInstance build(sim::Options& o) {
         lost = fmt::format(
             "key {}: the write of {} (version {}) was acknowledged but no tail committed it", key,
             value, version);
+    // ... and the chain still has it: its tail holds that version or a newer one.
+    const sim::NodeId tail = obs->dir->chain.back();
+    const auto held = obs->held.find(tail);
+    for (const auto& [key, version, value] : obs->acked) {
+      if (!lost.empty()) break;
+      const std::uint64_t has =
+          held == obs->held.end() || !held->second.count(key) ? 0 : held->second.at(key);
+      if (has < version)
+        lost = fmt::format(
+            "key {}: the write of {} (version {}) was acknowledged, but the chain's tail at the "
+            "end (node{}) holds {}", key, value, version, tail,
+            held == obs->held.end() ? std::string("nothing: every node of the chain lost its state")
+                                    : fmt::format("only version {}", has));
+    }
     nlohmann::ordered_json j;
     j["variant"] = variant;
     j["chain"] = obs->dir->chain;
+    j["chain_length"] = obs->dir->chain.size();
     j["chain_version"] = obs->dir->version;
     j["reconfigurations"] = obs->reconfigurations;
     j["joins"] = obs->joins;

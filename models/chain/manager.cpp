@@ -40,12 +40,22 @@ class Manager final : public sim::Protocol {
           ctx.send(from, sim::Message::of(Lease{d.version, h->sent_at}));
         return;
       }
+      if (from == d.joining) {  // joining: it may have missed the configuration saying so
+        if (h->chain_version < d.version)
+          ctx.send(from, sim::Message::of(ChainConfig{d.version, d.chain, d.joining}));
+        return;
+      }
+      // A delayed heartbeat from before the node joined (same life): not a new loss of state.
+      if (auto it = joined_incarnation_.find(from);
+          in_chain && it != joined_incarnation_.end() && h->incarnation <= it->second)
+        return;
       if (in_chain && d.chain.size() > 1) {  // it lost its state: out, then in again
         std::erase(d.chain, from);
         return announce(ctx);
       }
       if (!in_chain && d.joining == sim::kNoNode) {
         d.joining = from;
+        joined_incarnation_[from] = h->incarnation;
         ++obs_->joins;
         return announce(ctx);
       }
@@ -94,6 +104,7 @@ class Manager final : public sim::Protocol {
   Config c_;
   std::shared_ptr<Observer> obs_;
   std::map<NodeId, Time> heard_;
+  std::map<NodeId, std::uint64_t> joined_incarnation_;  // the life in which each node last joined
 };
 
 }  // namespace

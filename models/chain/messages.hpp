@@ -69,7 +69,8 @@ struct Heartbeat {
   bool fresh = false;
   std::uint64_t chain_version = 0;  // the configuration the node has
   sim::Time sent_at = 0;            // the node's clock: its lease counts from here
-  std::size_t size_bytes() const { return 32; }
+  std::uint64_t incarnation = 0;    // the node's restarts so far
+  std::size_t size_bytes() const { return 40; }
   std::string describe() const { return fresh ? "heartbeat (fresh)" : "heartbeat"; }
 };
 

@@ -53,7 +53,10 @@ class Node final : public sim::Protocol {
   // manager to join again, at the end of the chain, as a fresh node.
   void on_recover(Context& ctx) override {
     self_ = ctx.self();
-    fresh_ = true;
+    obs_->held.erase(self_);  // lost with the crash
+    const auto stored = ctx.storage().get("incarnation");
+    incarnation_ = stored ? std::stoull(*stored) : 0;
+    become_fresh(ctx);
     tick(ctx);
   }
 
@@ -122,7 +125,7 @@ class Node final : public sim::Protocol {
     auto me = std::find(chain_.begin(), chain_.end(), self_);
     if (me == chain_.end()) {  // dropped (a false suspicion, or it lost its state): join again
       reset();
-      fresh_ = true;
+      become_fresh(ctx);
       return;
     }
     if (fresh_) return;  // a stale configuration still naming it: it has no state to serve
@@ -135,7 +138,7 @@ class Node final : public sim::Protocol {
       // The old tail went away before handing over: this node cannot know it has everything it
       // committed. It leaves and joins again; its predecessor, which has all of it, is tail.
       reset();
-      fresh_ = true;
+      become_fresh(ctx);
       return;
     }
     if (was_tail && succ_ != sim::kNoNode && succ_ == old_joiner) {
@@ -160,7 +163,17 @@ class Node final : public sim::Protocol {
       send_snapshot(ctx, joiner_, false);
   }
 
+  // The node has no state (restarted, or gave it up): it asks to join again. Each such life is
+  // counted durably, so the manager can tell a delayed heartbeat of an earlier life (which must
+  // not make it drop the node again once it has rejoined) from a new loss of state.
+  void become_fresh(Context& ctx) {
+    fresh_ = true;
+    ++incarnation_;
+    ctx.storage().put("incarnation", std::to_string(incarnation_));
+  }
+
   void reset() {
+    obs_->held.erase(self_);
     ready_ = true;
     handoff_to_ = sim::kNoNode;
     waiting_reads_.clear();
@@ -186,12 +199,15 @@ class Node final : public sim::Protocol {
   void on_snapshot(Context& ctx, NodeId from, const Snapshot& s) {
     if (from != pred_) return;  // from a tail that is no longer the tail
     for (const auto& it : s.items) install(it.key, it.version, it.value);
-    if (!s.handoff) {
+    if (!s.handoff) {  // the join snapshot (resent every heartbeat while this node joins)
       if (joining_) ctx.send(manager_, sim::Message::of(Synced{chain_version_}));
       return;
     }
+    // The old tail's handoff. Not acknowledged before this node knows it is the tail (its
+    // configuration may still be on its way): the old tail resends it until it is.
+    if (joining_) return;
     ctx.send(from, sim::Message::of(HandoffAck{}));
-    if (ready_ || joining_) return;
+    if (ready_) return;
     ready_ = true;  // everything the old tail committed is here: serve
     auto reads = std::move(waiting_reads_);
     waiting_reads_.clear();
@@ -211,17 +227,28 @@ class Node final : public sim::Protocol {
     ops_[f.op_id] = {f.key, f.version};
   }
 
+  void hold(std::uint64_t key, std::uint64_t version) {
+    auto& v = obs_->held[self_][key];
+    v = std::max(v, version);
+  }
+
   void install(std::uint64_t key, std::uint64_t version, sim::Value value) {
     Object& o = objects_[key];
     if (version <= o.committed) return;
     o.versions[version] = {value, 0, 0, 0};
     o.committed = version;
+    hold(key, version);
     o.versions.erase(o.versions.begin(), o.versions.lower_bound(version));
   }
 
   void tick(Context& ctx) {
-    ctx.send(manager_, sim::Message::of(Heartbeat{fresh_, chain_version_, ctx.now()}));
+    ctx.send(manager_,
+             sim::Message::of(Heartbeat{fresh_, chain_version_, ctx.now(), incarnation_}));
     if (handoff_to_ != sim::kNoNode) send_snapshot(ctx, handoff_to_, true);
+    // The join snapshot, again until the joiner is the tail (lost, or there before the
+    // joiner's configuration); the joiner answers each with Synced.
+    if (tail() && ready_ && !fresh_ && !joining_ && joiner_ != sim::kNoNode)
+      send_snapshot(ctx, joiner_, false);
     const Time now = ctx.now();
     // Forwards and version queries not answered in time go again (lost messages).
     for (auto& [kv, f] : sent_)
@@ -262,8 +289,9 @@ class Node final : public sim::Protocol {
     if (from != pred_) return;  // not from this node's predecessor (a node dropped from the chain)
     Object& o = objects_[f.key];
     if (f.version <= o.committed || o.versions.count(f.version)) {
-      // Seen before (a resend): the tail acknowledges again, the others will resend.
-      if (tail() && pred_ != sim::kNoNode)
+      // Seen before (a resend): the tail, or any node that has it committed, acknowledges
+      // again (the predecessor may have lost the first Ack with a failed node between them).
+      if (pred_ != sim::kNoNode && (tail() || f.version <= o.committed))
         ctx.send(pred_, sim::Message::of(Ack{f.key, o.committed}));
       return;
     }
@@ -279,6 +307,7 @@ class Node final : public sim::Protocol {
   void accept(Context& ctx, const Forward& f) {
     value_bytes_ = f.value_bytes;
     objects_[f.key].versions[f.version] = {f.value, f.op_id, f.client, f.attempt};
+    hold(f.key, f.version);
     // Every node remembers which write each operation became: a client retrying at a new head
     // (the old one failed) must not have its write applied a second time.
     ops_[f.op_id] = {f.key, f.version};
@@ -422,6 +451,7 @@ class Node final : public sim::Protocol {
   NodeId self_ = 0, pred_ = sim::kNoNode, succ_ = sim::kNoNode;
   std::uint64_t chain_version_ = 0;
   Time lease_until_ = 0;
+  std::uint64_t incarnation_ = 0;  // lives so far: restarts and state given up (durable)
   std::vector<NodeId> chain_;
   bool fresh_ = false;    // no state (restarted or dropped): asks to join
   bool ready_ = true;     // false: a new tail waiting for the old tail's handoff
