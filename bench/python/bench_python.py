@@ -56,8 +56,23 @@ def sweep_rate(runs: int) -> None:
                            workers=workers, cache=False, progress=False)
         assert len(df) == runs and df["passed"].all()
         rates[workers] = runs / (time.perf_counter() - t) * 60
+    # Baseline: the same runs as CLI processes, 1 and 2 at a time (what the machine gives).
+    from concurrent.futures import ThreadPoolExecutor
+
+    cli_rates = {}
+    for par in (1, 2):
+        def one(seed):
+            subprocess.run([cli_path(), "run", str(ROOT / "scenarios/kv/single.toml"), "--quiet",
+                            "--seed", str(seed), "--set", "scenario.duration_s=0.2"],
+                           check=True, capture_output=True)
+        t = time.perf_counter()
+        with ThreadPoolExecutor(par) as pool:
+            list(pool.map(one, range(1, runs + 1)))
+        cli_rates[par] = runs / (time.perf_counter() - t) * 60
     print(f"sweep of {runs} short runs: {rates[1]:.0f} runs/min with 1 worker, "
-          f"{rates[2]:.0f} with 2 ({rates[2] / rates[1]:.2f}x; {os.cpu_count()} cores)")
+          f"{rates[2]:.0f} with 2 ({rates[2] / rates[1]:.2f}x; {os.cpu_count()} cores); the same "
+          f"runs as CLI processes: {cli_rates[1]:.0f} and {cli_rates[2]:.0f} runs/min "
+          f"({cli_rates[2] / cli_rates[1]:.2f}x)")
 
 
 def handlers(duration: float) -> None:

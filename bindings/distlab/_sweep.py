@@ -16,7 +16,7 @@ import hashlib
 import itertools
 import json
 import os
-from concurrent.futures import ThreadPoolExecutor, as_completed
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor, as_completed
 from pathlib import Path
 from typing import Any, Iterable, Mapping, Sequence
 
@@ -42,11 +42,17 @@ def _flatten(d: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
 def run_one(text: str, name: str, overrides: Mapping[str, Any], seed: int,
             models: Sequence[Any] = ()) -> dict[str, Any]:
     """One run of a sweep, as a row (what the local pool and Dask workers execute)."""
-    from . import _run_text
+    from . import _child, _raise
+    from ._scenario import overrides_list
 
-    r = _run_text(text, name, seed, overrides, False, models, None)
-    row = {"seed": r.seed, "passed": r.passed, "events": r.events}
-    row.update(_flatten(r.summary))
+    # No output files: a row needs only results.json's figures, which come back in memory.
+    status = _child.run(text, name, overrides_list(overrides), seed, "", False, list(models))
+    if not status["ok"]:
+        _raise(status)
+    results = json.loads(status["results_json"])
+    row = {"seed": results["scenario"]["seed"], "passed": bool(status["checks_passed"]),
+           "events": int(status["events"])}
+    row.update(_flatten(results["summary"]))
     return row
 
 
@@ -107,8 +113,18 @@ def sweep(scenario: Any, grid: Mapping[str, Iterable[Any]] | None = None,
                 done(i, f, fut.result())
         elif todo:
             n = workers or os.cpu_count() or 1
-            # Threads only wait: every run forks its own simulation process.
-            with ThreadPoolExecutor(max_workers=n) as pool:
+            # Every run forks its own simulation process. Without Python models the runs go to
+            # small worker processes (a forkserver: they have not imported pandas, so their
+            # forks are cheap); Python models (which may live in a notebook cell and cannot be
+            # pickled) are forked from this process, from threads that only wait.
+            if models:
+                pool = ThreadPoolExecutor(max_workers=n)
+            else:
+                import multiprocessing
+
+                pool = ProcessPoolExecutor(max_workers=n,
+                                           mp_context=multiprocessing.get_context("forkserver"))
+            with pool:
                 futures = {pool.submit(run_one, text, name, tasks[i][0], tasks[i][1], models):
                            (i, f) for i, f in todo}
                 for fut in as_completed(futures):
