@@ -27,12 +27,20 @@ if [ ! -f "$build/build.ninja" ]; then
   cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
         -DPython_EXECUTABLE=/usr/bin/python3 >&2
 fi
+# A build directory configured before the Python package existed had it off: turn it on.
+if grep -q '^DISTLAB_BUILD_PYTHON:BOOL=OFF' "$build/CMakeCache.txt" 2>/dev/null; then
+  cmake -S . -B "$build" -DDISTLAB_BUILD_PYTHON=ON -DPython_EXECUTABLE=/usr/bin/python3 >&2
+fi
 jobs=$(nproc 2>/dev/null || echo 2)
 cmake --build "$build" -j "$jobs" >&2
 
 # `import distlab` in /usr/bin/python3 (and so in Jupyter kernels and pytest) without
 # PYTHONPATH: a .pth file in the user's site-packages names <build>/python. One that names
 # another checkout's build (still there) is left alone: that checkout was set up first.
+if [ ! -d "$build/python/distlab" ]; then
+  echo "setup: $build was configured with -DDISTLAB_BUILD_PYTHON=OFF: no Python package" >&2
+  exit 0
+fi
 pkg_dir=$(cd "$build/python" && pwd)
 site_dir=$(/usr/bin/python3 -c 'import site; print(site.getusersitepackages())')
 pth="$site_dir/distlab.pth"
