@@ -16,6 +16,10 @@ using sim::NodeId;
 
 std::string describe_object(const py::object& o) {
   if (py::hasattr(o, "describe")) return py::str(o.attr("describe")());
+  // object's own repr has the address: not the same in two runs. The type's name instead.
+  const py::object type = py::type::of(o);
+  if (type.attr("__repr__").is(py::module_::import("builtins").attr("object").attr("__repr__")))
+    return type.attr("__qualname__").cast<std::string>();
   std::string s = py::repr(o);
   if (s.size() > 80) s = s.substr(0, 77) + "...";
   return s;
@@ -39,10 +43,43 @@ py::object to_python(const sim::Message& m) {
   return py::none();
 }
 
+// What goes on the wire is a copy, as on a real network: the receiver never shares the
+// sender's object. Immutable values (numbers, strings, tuples, frozen dataclasses) go as they
+// are; anything else is deep-copied at the send.
+py::object wire_copy(const py::object& msg) {
+  if (msg.is_none() || py::isinstance<py::bool_>(msg) || py::isinstance<py::int_>(msg) ||
+      py::isinstance<py::float_>(msg) || py::isinstance<py::str>(msg) ||
+      py::isinstance<py::bytes>(msg) || py::isinstance<py::tuple>(msg) ||
+      py::isinstance<py::frozenset>(msg))
+    return msg;
+  const py::object type = py::type::of(msg);
+  if (py::hasattr(type, "__dataclass_params__") &&
+      type.attr("__dataclass_params__").attr("frozen").cast<bool>())
+    return msg;
+  return py::module_::import("copy").attr("deepcopy")(msg);
+}
+
 sim::Message from_python(const py::object& msg) {
   if (py::isinstance<ClientReply>(msg)) return sim::Message::of(msg.cast<ClientReply>());
   if (py::isinstance<ClientRequest>(msg)) return sim::Message::of(msg.cast<ClientRequest>());
-  return sim::Message::of(PyMessage{msg, size_of(msg)});
+  return sim::Message::of(PyMessage{wire_copy(msg), size_of(msg)});
+}
+
+// A node id a handler passes: checked here, so that a mistake is a ProtocolError naming it,
+// not an assertion that stops the process.
+NodeId checked_node(const Context& c, std::int64_t id, const char* what) {
+  const std::size_t n = c.node_count();
+  if (id < 0 || (n > 0 && static_cast<std::size_t>(id) >= n))
+    throw py::value_error(fmt::format("{}: {} is not a node id (0 to {})", what, id,
+                                      n > 0 ? n - 1 : 0));
+  return static_cast<NodeId>(id);
+}
+
+// The text of the Python exception being handled, with its traceback.
+std::string python_traceback(py::error_already_set& e) {
+  const py::object lines =
+      py::module_::import("traceback").attr("format_exception")(e.type(), e.value(), e.trace());
+  return py::str("").attr("join")(lines).cast<std::string>();
 }
 
 class PyProtocol final : public sim::Protocol {
@@ -67,11 +104,9 @@ class PyProtocol final : public sim::Protocol {
       obj_.attr(handler)(ctx_obj_, std::forward<A>(args)...);
     } catch (py::error_already_set& e) {
       ctx_->attach(nullptr);
-      const py::object lines = py::module_::import("traceback")
-                                   .attr("format_exception")(e.type(), e.value(), e.trace());
-      const std::string tb = py::str("").attr("join")(lines).cast<std::string>();
       throw HandlerError(fmt::format("{}.{} raised at {:.9f} s (the node's clock):\n{}",
-                                     c.name(), handler, sim::to_seconds(c.now()), tb));
+                                     c.name(), handler, sim::to_seconds(c.now()),
+                                     python_traceback(e)));
     }
     ctx_->attach(nullptr);
   }
@@ -126,20 +161,37 @@ sim::ModelFactory python_model_factory(py::object model) {
     for (std::size_t i = 0; i < m.server_names.size(); ++i)
       m.roles[m.server_names[i]] = static_cast<NodeId>(i);
     const py::object protocol = model.attr("protocol");
-    m.make_node = [protocol, opts](NodeId id) -> std::unique_ptr<sim::Protocol> {
-      py::object p = protocol();
-      p.attr("node") = py::int_(id);
-      p.attr("options") = opts;
-      return std::make_unique<PyProtocol>(std::move(p));
+    const auto names = m.server_names;
+    m.make_node = [protocol, opts, names](NodeId id) -> std::unique_ptr<sim::Protocol> {
+      try {
+        py::object p = protocol();
+        p.attr("node") = py::int_(id);
+        p.attr("options") = opts;
+        return std::make_unique<PyProtocol>(std::move(p));
+      } catch (py::error_already_set& e) {
+        throw HandlerError(fmt::format("making the protocol object of {} raised:\n{}",
+                                       names.at(id), python_traceback(e)));
+      }
     };
     const py::object route = model.attr("router")(opts);
     if (!route.is_none()) {
       const auto n = static_cast<NodeId>(m.server_names.size());
       m.route = [route, n](const ClientRequest& r, NodeId last, sim::Rng&) -> NodeId {
         py::object l = last == sim::kNoNode ? py::object(py::none()) : py::object(py::int_(last));
-        const auto to = route(py::cast(r), l).cast<std::int64_t>();
+        py::object got;
+        try {
+          got = route(py::cast(r), l);
+        } catch (py::error_already_set& e) {
+          throw HandlerError(fmt::format("route({}) raised:\n{}", r.describe(),
+                                         python_traceback(e)));
+        }
+        if (!py::isinstance<py::int_>(got) || py::isinstance<py::bool_>(got))
+          throw HandlerError(fmt::format("route({}) returned {}: a node id (an int) is expected",
+                                         r.describe(), std::string(py::repr(got))));
+        const auto to = got.cast<std::int64_t>();
         if (to < 0 || to >= n)
-          throw HandlerError(fmt::format("route returned {}: not a node (0 to {})", to, n - 1));
+          throw HandlerError(fmt::format("route({}) returned {}: not a server (0 to {})",
+                                         r.describe(), to, n - 1));
         return static_cast<NodeId>(to);
       };
     }
@@ -192,8 +244,9 @@ void bind_protocol_api(py::module_& m) {
       .def("__repr__", [](const ClientReply& r) { return "<ClientReply " + r.describe() + ">"; });
 
   py::class_<StorageView>(m, "Storage", "The node's durable key/value storage (survives crashes).")
-      .def("put", [](const StorageView& s, const std::string& k,
-                     const std::string& v) { s.get().put(k, v); })
+      .def("put", [](const StorageView& s, const py::str& k,
+                     const py::str& v) { s.get().put(k.cast<std::string>(), v.cast<std::string>()); },
+           py::arg("key"), py::arg("value"), "Store a string (encode other values yourself).")
       .def("get",
            [](const StorageView& s, const std::string& k) -> py::object {
              auto v = s.get().get(k);
@@ -210,19 +263,22 @@ void bind_protocol_api(py::module_& m) {
                         "What a handler can do: send, set timers, read its clock, use storage.")
       .def_property_readonly("self", [](const PyContext& c) { return c.get().self(); })
       .def_property_readonly("name", [](const PyContext& c) { return std::string(c.get().name()); })
-      .def("name_of", [](const PyContext& c, NodeId id) { return std::string(c.get().name_of(id)); })
+      .def("name_of", [](const PyContext& c, std::int64_t id) {
+        return std::string(c.get().name_of(checked_node(c.get(), id, "name_of")));
+      })
       .def_property_readonly("peers", [](const PyContext& c) { return c.get().peers(); })
       .def(
           "send",
-          [](const PyContext& c, NodeId to, const py::object& msg) {
-            c.get().send(to, from_python(msg));
+          [](const PyContext& c, std::int64_t to, const py::object& msg) {
+            c.get().send(checked_node(c.get(), to, "send"), from_python(msg));
           },
           py::arg("to"), py::arg("msg"),
           "Send `msg` (any Python object; its size is msg.size_bytes if it has one, else 64 bytes).")
       .def(
           "reply",
-          [](const PyContext& c, NodeId to, const ClientRequest& req, std::int64_t value,
+          [](const PyContext& c, std::int64_t to_id, const ClientRequest& req, std::int64_t value,
              bool ok) {
+            const NodeId to = checked_node(c.get(), to_id, "reply");
             ClientReply r;
             r.op_id = req.op_id;
             r.status = ok ? ClientReply::Status::ok : ClientReply::Status::fail;
@@ -234,15 +290,20 @@ void bind_protocol_api(py::module_& m) {
           "Answer a workload client's request (value: what a read returns).")
       .def(
           "redirect",
-          [](const PyContext& c, NodeId to, const ClientRequest& req, NodeId where) {
+          [](const PyContext& c, std::int64_t to_id, const ClientRequest& req,
+             std::int64_t where) {
+            const NodeId to = checked_node(c.get(), to_id, "redirect");
             ClientReply r;
             r.op_id = req.op_id;
             r.status = ClientReply::Status::redirect;
-            r.redirect_to = where;
+            r.redirect_to = checked_node(c.get(), where, "redirect: where");
             c.get().send(to, sim::Message::of(r));
           },
           py::arg("to"), py::arg("req"), py::arg("where"))
-      .def("set_timer", [](const PyContext& c, sim::Time delay) { return c.get().set_timer(delay); },
+      .def("set_timer", [](const PyContext& c, sim::Time delay) {
+            if (delay < 0) throw py::value_error(fmt::format("set_timer({}): a delay cannot be negative", delay));
+            return c.get().set_timer(delay);
+          },
            py::arg("delay_ns"), "Fire on_timer after delay_ns of this node's clock; returns its id.")
       .def("cancel_timer", [](const PyContext& c, sim::TimerId id) { c.get().cancel_timer(id); })
       .def("now", [](const PyContext& c) { return c.get().now(); },

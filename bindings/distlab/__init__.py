@@ -72,8 +72,9 @@ def _run_text(text: str, name: str, seed: int | None, overrides: Mapping[str, An
     from . import _child
     from ._scenario import overrides_list
 
-    if seed is not None and (not isinstance(seed, int) or seed < 0):
-        raise ScenarioError(f"seed: must be a non-negative integer, not {seed!r}")
+    seed = _seed(seed)
+    if models:
+        _warn_hash_seed()
     if out is None:
         out_dir, keep = Path(tempfile.mkdtemp(prefix="distlab-")), False
     else:
@@ -94,7 +95,43 @@ def _run_text(text: str, name: str, seed: int | None, overrides: Mapping[str, An
         _raise(status)
     import json
     effective_seed = json.loads(status["results_json"])["scenario"]["seed"]
-    return Result(out_dir, status, effective_seed, keep)
+    return Result(out_dir, status, effective_seed, keep, traced=trace)
+
+
+def _seed(seed: Any) -> int | None:
+    """A seed as the simulator takes it: None or an integer in [0, 2**64) (numpy's too)."""
+    if seed is None:
+        return None
+    import operator
+
+    try:
+        v = operator.index(seed)
+    except TypeError:
+        raise ScenarioError(f"seed: must be a non-negative integer, not {seed!r}") from None
+    if not 0 <= v < 2**64:
+        raise ScenarioError(f"seed: must be between 0 and 2**64 - 1, not {v}")
+    return v
+
+
+_hash_warned = False
+
+
+def _warn_hash_seed() -> None:
+    """Python protocols that iterate sets or dicts keyed by strings depend on the process's
+    hash seed: the same seed gives the same run only within one Python process unless
+    PYTHONHASHSEED is fixed. Said once per process."""
+    global _hash_warned
+    import sys
+
+    if _hash_warned or not sys.flags.hash_randomization:
+        return
+    _hash_warned = True
+    import warnings
+
+    warnings.warn("Python protocols: iteration over sets (and str-keyed hashing) depends on "
+                  "this process's hash seed; for runs identical across processes (kernels, "
+                  "Dask workers), start Python with PYTHONHASHSEED=0, and iterate sorted() sets",
+                  RuntimeWarning, stacklevel=3)
 
 
 def validate(scenario: Any, overrides: Mapping[str, Any] | None = None,

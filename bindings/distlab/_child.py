@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import sys
+import threading
 import traceback
 from typing import Any, Callable, Sequence
 
@@ -29,14 +31,22 @@ def validate(text: str, name: str, overrides: Sequence[str], models: Sequence[An
     return in_child(lambda: {"seed": _core.validate(text, name, list(overrides), list(models))})
 
 
+_fork_lock = threading.Lock()
+
+
 def in_child(fn: Callable[[], dict]) -> dict:
     """fn() in a forked child; its dict (JSON-able) or its error comes back as a status."""
     from . import _core
 
     sys.stdout.flush()
     sys.stderr.flush()
-    r, w = os.pipe()
-    pid = os.fork()
+    # Pipe, fork and closing the write end together: a child forked by another thread
+    # meanwhile would keep this write end open and hold this run's result back.
+    with _fork_lock:
+        r, w = os.pipe()
+        pid = os.fork()
+        if pid != 0:
+            os.close(w)
     if pid == 0:  # the child: never returns
         os.close(r)
         try:
@@ -54,15 +64,24 @@ def in_child(fn: Callable[[], dict]) -> dict:
                 view = view[os.write(w, view):]
         finally:
             os._exit(0)
-    os.close(w)
     chunks = []
-    while True:
-        b = os.read(r, 1 << 20)
-        if not b:
-            break
-        chunks.append(b)
-    os.close(r)
-    _, status = os.waitpid(pid, 0)
+    reaped = False
+    try:
+        while True:
+            b = os.read(r, 1 << 20)
+            if not b:
+                break
+            chunks.append(b)
+        _, status = os.waitpid(pid, 0)
+        reaped = True
+    finally:
+        os.close(r)
+        if not reaped:  # interrupted (Ctrl-C): the simulation stops with it
+            try:
+                os.kill(pid, signal.SIGKILL)
+                os.waitpid(pid, 0)
+            except OSError:
+                pass
     data = b"".join(chunks)
     if not data:
         code = os.waitstatus_to_exitcode(status)

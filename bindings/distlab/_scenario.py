@@ -10,6 +10,8 @@ from typing import Any, Mapping
 
 def toml_literal(value: Any) -> str:
     """A TOML value for an override (`--set key=value` takes TOML)."""
+    if hasattr(value, "item") and hasattr(value, "dtype"):  # a numpy scalar
+        value = value.item()
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, int):

@@ -16,7 +16,7 @@ import hashlib
 import itertools
 import json
 import os
-from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor, as_completed
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from pathlib import Path
 from typing import Any, Iterable, Mapping, Sequence
 
@@ -29,6 +29,11 @@ def cache_dir() -> Path:
     return Path(base) / "distlab" / "sweep"
 
 
+def _plain(x: Any) -> Any:
+    """numpy scalars as Python values (for TOML overrides and the cache key)."""
+    return x.item() if hasattr(x, "item") and hasattr(x, "dtype") else x
+
+
 def _flatten(d: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
     out: dict[str, Any] = {}
     for k, v in d.items():
@@ -39,7 +44,7 @@ def _flatten(d: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
     return out
 
 
-def run_one(text: str, name: str, overrides: Mapping[str, Any], seed: int,
+def run_one(text: str, name: str, overrides: Mapping[str, Any], seed: int | None,
             models: Sequence[Any] = ()) -> dict[str, Any]:
     """One run of a sweep, as a row (what the local pool and Dask workers execute)."""
     from . import _child, _raise
@@ -56,36 +61,66 @@ def run_one(text: str, name: str, overrides: Mapping[str, Any], seed: int,
     return row
 
 
-def _key(text: str, overrides: Mapping[str, Any], seed: int, models: Sequence[Any]) -> str:
+_build_id: str | None = None
+
+
+def build_id() -> str:
+    """A hash of the simulator library itself: a rebuilt C++ model is a new cache key even
+    when distlab's version number stays the same."""
+    global _build_id
+    if _build_id is None:
+        from . import _core
+
+        _build_id = hashlib.sha256(Path(_core.__file__).read_bytes()).hexdigest()
+    return _build_id
+
+
+def _key(text: str, overrides: Mapping[str, Any], seed: int | None,
+         fingerprints: Sequence[str]) -> str:
     from . import __version__
+    from ._scenario import toml_literal
 
     h = hashlib.sha256()
-    h.update(json.dumps([text, sorted((k, repr(v)) for k, v in overrides.items()), seed,
-                         __version__, [m.fingerprint() for m in models]]).encode())
+    h.update(json.dumps([text, sorted((k, toml_literal(v)) for k, v in overrides.items()), seed,
+                         __version__, build_id(), list(fingerprints)]).encode())
     return h.hexdigest()
 
 
 def sweep(scenario: Any, grid: Mapping[str, Iterable[Any]] | None = None,
-          seeds: Iterable[int] = (1,), executor: Any = None, workers: int | None = None,
+          seeds: Iterable[int] | None = None, executor: Any = None, workers: int | None = None,
           cache: bool = True, progress: bool = True, models: Sequence[Any] = ()):
     """Run ``scenario`` for every combination of ``grid`` (keys as for ``overrides``) and every
-    seed; return one pandas DataFrame, one row per run, in grid-then-seed order."""
+    seed (default: the scenario's own seed); return one pandas DataFrame, one row per run, in
+    grid-then-seed order. ``executor``: a ``dask.distributed.Client``."""
     import pandas as pd
     from tqdm import tqdm  # text: works in a terminal and in a notebook (stderr)
 
     from ._scenario import load
 
+    from . import ScenarioError, _seed
+
     text, name = load(scenario)
     keys = list((grid or {}).keys())
-    values = [list(v) for v in (grid or {}).values()]
+    values = [[_plain(x) for x in v] for v in (grid or {}).values()]
     points = [dict(zip(keys, combo)) for combo in itertools.product(*values)] if keys else [{}]
-    seeds = list(seeds)
+    if seeds is None:
+        seeds = [None]  # the scenario's seed (or the grid's scenario.seed)
+    else:
+        if "scenario.seed" in keys:
+            raise ScenarioError("sweep: give the seeds either as seeds= or as a grid over "
+                                "scenario.seed, not both")
+        seeds = [_seed(s) for s in seeds]
+    if models:
+        from . import _warn_hash_seed
+
+        _warn_hash_seed()
+    fingerprints = [m.fingerprint() for m in models]
     tasks = [(p, s) for p in points for s in seeds]
     rows: list[dict | None] = [None] * len(tasks)
     cdir = cache_dir()
     todo = []
     for i, (p, s) in enumerate(tasks):
-        f = cdir / (_key(text, p, s, models) + ".json")
+        f = cdir / (_key(text, p, s, fingerprints) + ".json")
         if cache and f.exists():
             rows[i] = json.loads(f.read_text())
         else:
@@ -113,23 +148,21 @@ def sweep(scenario: Any, grid: Mapping[str, Iterable[Any]] | None = None,
                 done(i, f, fut.result())
         elif todo:
             n = workers or os.cpu_count() or 1
-            # Every run forks its own simulation process. Without Python models the runs go to
-            # small worker processes (a forkserver: they have not imported pandas, so their
-            # forks are cheap); Python models (which may live in a notebook cell and cannot be
-            # pickled) are forked from this process, from threads that only wait.
-            if models:
-                pool = ThreadPoolExecutor(max_workers=n)
-            else:
-                import multiprocessing
-
-                pool = ProcessPoolExecutor(max_workers=n,
-                                           mp_context=multiprocessing.get_context("forkserver"))
-            with pool:
+            # Every run forks its own simulation process from this one (so Python models from
+            # a notebook cell come along); the threads only wait. (A multiprocessing pool would
+            # fork from smaller processes, but spawn/forkserver re-run a script's __main__,
+            # which breaks scripts without a __main__ guard.)
+            pool = ThreadPoolExecutor(max_workers=n)
+            try:
                 futures = {pool.submit(run_one, text, name, tasks[i][0], tasks[i][1], models):
                            (i, f) for i, f in todo}
                 for fut in as_completed(futures):
                     i, f = futures[fut]
                     done(i, f, fut.result())
+            except BaseException:
+                pool.shutdown(wait=False, cancel_futures=True)  # a failed run or Ctrl-C
+                raise
+            pool.shutdown()
     finally:
         bar.close()
     out = []

@@ -12,7 +12,9 @@ Handlers run to completion and never block: ``ctx.send`` and ``ctx.set_timer`` t
 in simulated time after the handler returns, as for a C++ protocol. Use ``ctx.random()`` and
 ``ctx.randint(n)`` (the node's deterministic stream), never Python's ``random`` module, and
 ``ctx.now()`` (the node's clock, in nanoseconds), never the wall clock: the same seed must give
-the same run. An exception in a handler stops the run and is raised as ``ProtocolError`` with
+the same run. Iterate ``sorted()`` sets: a set's order depends on the process's hash seed
+(``PYTHONHASHSEED=0`` makes it the same in every process). ``ctx.send`` sends a copy (immutable
+values and frozen dataclasses as they are). An exception in a handler stops the run and is raised as ``ProtocolError`` with
 the node, its clock and the traceback.
 """
 from __future__ import annotations
@@ -65,6 +67,10 @@ class Model:
         self.protocol = protocol
         self.nodes = nodes
         self.options = dict(options or {})
+        for k, v in self.options.items():
+            if not isinstance(v, (bool, int, float, str)):
+                raise TypeError(f"option {k!r}: a default is a bool, int, float or str (its type "
+                                f"is the option's), not {type(v).__name__}")
         self.variants = list(variants)
         self.route = route
         self.description = description or f"Python model {protocol.__name__}"
@@ -80,15 +86,59 @@ class Model:
         return self.route
 
     def fingerprint(self) -> str:
-        """What identifies the model's code for a sweep's cache."""
+        """What identifies the model's code for a sweep's cache: the compiled code of the
+        protocol class (its bases too), of the model's own methods and of route, and of every
+        function, class and constant they use from their modules (followed recursively), so
+        that editing any of them, in a file or in a notebook cell, gives a new key."""
         import hashlib
-        import inspect
 
-        parts = [self.name, repr(self.nodes), repr(sorted(self.options.items())),
-                 repr(self.variants)]
-        for obj in (self.protocol, self.route):
-            try:
-                parts.append(inspect.getsource(obj) if obj is not None else "")
-            except (OSError, TypeError):
-                parts.append(repr(obj))
-        return hashlib.sha256("\n".join(parts).encode()).hexdigest()
+        h = hashlib.sha256()
+        h.update(repr((self.name, repr(self.nodes) if not callable(self.nodes) else "",
+                       sorted(self.options.items()), self.variants)).encode())
+        _digest(h, [self.protocol, type(self), self.route,
+                    self.nodes if callable(self.nodes) else None], set())
+        return h.hexdigest()
+
+
+def _digest(h, objs, seen: set) -> None:
+    import marshal
+    import types
+
+    for obj in objs:
+        if obj is None or id(obj) in seen:
+            continue
+        seen.add(id(obj))
+        if isinstance(obj, type):
+            import builtins
+
+            if obj in (Protocol, Model) or getattr(builtins, obj.__qualname__, None) is obj:
+                continue
+            h.update(obj.__qualname__.encode())
+            _digest(h, list(obj.__bases__) + [v for _, v in sorted(vars(obj).items())], seen)
+        elif isinstance(obj, (staticmethod, classmethod)):
+            _digest(h, [obj.__func__], seen)
+        elif isinstance(obj, property):
+            _digest(h, [obj.fget, obj.fset], seen)
+        elif isinstance(obj, types.FunctionType):
+            h.update(marshal.dumps(obj.__code__))
+            h.update(repr(obj.__defaults__).encode())
+            used = [obj.__globals__.get(n) for n in _names(obj.__code__)]
+            for cell in obj.__closure__ or ():
+                try:
+                    used.append(cell.cell_contents)
+                except ValueError:
+                    pass
+            for u in used:
+                if isinstance(u, (bool, int, float, str, bytes, tuple, frozenset)):
+                    h.update(repr(u).encode())
+            _digest(h, [u for u in used if isinstance(u, (type, types.FunctionType))], seen)
+        elif callable(obj) and not isinstance(obj, types.BuiltinFunctionType):
+            _digest(h, [type(obj)], seen)  # a callable object: its class
+
+
+def _names(code) -> list[str]:
+    out = list(code.co_names)
+    for c in code.co_consts:
+        if hasattr(c, "co_names"):
+            out += _names(c)
+    return out

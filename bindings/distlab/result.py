@@ -21,7 +21,8 @@ class Result:
     - ``results``: the whole ``results.json``; ``text``: the CLI's summary table
     """
 
-    def __init__(self, out_dir: Path, status: dict, seed: int, keep: bool):
+    def __init__(self, out_dir: Path, status: dict, seed: int, keep: bool, traced: bool = False):
+        self.traced = traced
         self.out_dir = Path(out_dir)
         self.results: dict[str, Any] = json.loads(status["results_json"])
         self.text: str = status["summary"]
@@ -65,7 +66,7 @@ class Result:
         import pandas as pd
 
         p = self.out_dir / "trace.jsonl"
-        if not p.exists():
+        if not self.traced or not p.exists():  # (an old trace in a reused `out` is not ours)
             return None
         return pd.read_json(p, lines=True, dtype=False)
 

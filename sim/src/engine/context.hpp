@@ -11,6 +11,7 @@ class NodeContext final : public Context {
   NodeId self() const override { return n_.id; }
   std::string_view name() const override { return n_.name; }
   std::string_view name_of(NodeId id) const override { return w_.node(id).name; }
+  std::size_t node_count() const override { return w_.node_count(); }
   const std::vector<NodeId>& peers() const override { return w_.server_ids(); }
   void send(NodeId to, Message msg) override;
   TimerId set_timer(Time delay) override { return w_.set_timer(n_.id, delay); }

@@ -59,6 +59,8 @@ class Context {
   virtual std::string_view name_of(NodeId id) const = 0;
   // The other server nodes of the model (not clients), in id order.
   virtual const std::vector<NodeId>& peers() const = 0;
+  // Every node's id (servers and clients) is below this; 0: not known (a test's context).
+  virtual std::size_t node_count() const { return 0; }
 
   virtual void send(NodeId to, Message msg) = 0;
   // Fires on_timer after `delay` of this node's local clock. Ids are never reused in a run.
