@@ -24,11 +24,6 @@ void add_models(const py::list& models) {
   for (const auto& m : models) sim::registry().add(bindings::python_model_factory(py::reinterpret_borrow<py::object>(m)));
 }
 
-sim::Scenario load(const std::string& text, const std::string& name,
-                   const std::vector<std::string>& overrides) {
-  return sim::load_scenario_string(text, name, overrides);
-}
-
 }  // namespace
 
 PYBIND11_MODULE(_core, m) {
@@ -57,7 +52,7 @@ PYBIND11_MODULE(_core, m) {
          std::optional<std::uint64_t> seed, const std::string& out_dir, bool trace,
          const py::list& models) {
         add_models(models);
-        sim::Scenario s = load(text, name, overrides);
+        sim::Scenario s = sim::load_scenario_string(text, name, overrides);
         sim::RunOptions opt;
         opt.seed = seed;
         opt.out_dir = out_dir;
@@ -80,7 +75,7 @@ PYBIND11_MODULE(_core, m) {
       [](const std::string& text, const std::string& name, const std::vector<std::string>& overrides,
          const py::list& models) {
         add_models(models);
-        sim::Scenario s = load(text, name, overrides);
+        sim::Scenario s = sim::load_scenario_string(text, name, overrides);
         sim::validate_scenario(s);
         return s.seed;
       },

@@ -83,19 +83,14 @@ def _run_text(text: str, name: str, seed: int | None, overrides: Mapping[str, An
     try:
         status = _child.run(text, name, overrides_list(overrides), seed, str(out_dir), trace,
                             list(models))
-    except BaseException:
+        if not status["ok"]:
+            _raise(status)
+    except BaseException:  # an error, or Ctrl-C: a temporary directory goes
         if not keep:
             import shutil
             shutil.rmtree(out_dir, ignore_errors=True)
         raise
-    if not status["ok"]:
-        if not keep:
-            import shutil
-            shutil.rmtree(out_dir, ignore_errors=True)
-        _raise(status)
-    import json
-    effective_seed = json.loads(status["results_json"])["scenario"]["seed"]
-    return Result(out_dir, status, effective_seed, keep, traced=trace)
+    return Result(out_dir, status, keep, traced=trace)
 
 
 def _seed(seed: Any) -> int | None:

@@ -95,9 +95,8 @@ def sweep(scenario: Any, grid: Mapping[str, Iterable[Any]] | None = None,
     import pandas as pd
     from tqdm import tqdm  # text: works in a terminal and in a notebook (stderr)
 
-    from ._scenario import load
-
     from . import ScenarioError, _seed
+    from ._scenario import load
 
     text, name = load(scenario)
     keys = list((grid or {}).keys())
@@ -137,33 +136,37 @@ def sweep(scenario: Any, grid: Mapping[str, Iterable[Any]] | None = None,
             tmp.replace(f)  # atomic: a half-written file is never read
         bar.update(1)
 
+    pool = None
     try:
-        if executor is not None:  # a Dask client (or anything with submit/as_completed)
-            from dask.distributed import as_completed as dask_completed
+        if executor is not None:  # a dask.distributed.Client
+            from dask.distributed import as_completed as completed
 
-            futures = {executor.submit(run_one, text, name, tasks[i][0], tasks[i][1], models,
-                                       pure=False): (i, f) for i, f in todo}
-            for fut in dask_completed(list(futures)):
-                i, f = futures[fut]
-                done(i, f, fut.result())
+            def submit(*args):
+                return executor.submit(run_one, *args, pure=False)
         elif todo:
-            n = workers or os.cpu_count() or 1
             # Every run forks its own simulation process from this one (so Python models from
             # a notebook cell come along); the threads only wait. (A multiprocessing pool would
             # fork from smaller processes, but spawn/forkserver re-run a script's __main__,
             # which breaks scripts without a __main__ guard.)
-            pool = ThreadPoolExecutor(max_workers=n)
-            try:
-                futures = {pool.submit(run_one, text, name, tasks[i][0], tasks[i][1], models):
-                           (i, f) for i, f in todo}
-                for fut in as_completed(futures):
-                    i, f = futures[fut]
-                    done(i, f, fut.result())
-            except BaseException:
-                pool.shutdown(wait=False, cancel_futures=True)  # a failed run or Ctrl-C
-                raise
-            pool.shutdown()
+            pool = ThreadPoolExecutor(max_workers=workers or os.cpu_count() or 1)
+            completed = as_completed
+
+            def submit(*args):
+                return pool.submit(run_one, *args)
+        if todo:
+            futures = {submit(text, name, tasks[i][0], tasks[i][1], models): (i, f)
+                       for i, f in todo}
+            for fut in completed(list(futures)):
+                i, f = futures[fut]
+                done(i, f, fut.result())
+    except BaseException:
+        if pool is not None:
+            pool.shutdown(wait=False, cancel_futures=True)  # a failed run or Ctrl-C
+            pool = None
+        raise
     finally:
+        if pool is not None:
+            pool.shutdown()
         bar.close()
     out = []
     for (p, _), row in zip(tasks, rows):

@@ -21,14 +21,14 @@ class Result:
     - ``results``: the whole ``results.json``; ``text``: the CLI's summary table
     """
 
-    def __init__(self, out_dir: Path, status: dict, seed: int, keep: bool, traced: bool = False):
+    def __init__(self, out_dir: Path, status: dict, keep: bool, traced: bool = False):
         self.traced = traced
         self.out_dir = Path(out_dir)
         self.results: dict[str, Any] = json.loads(status["results_json"])
+        self.seed: int = self.results["scenario"]["seed"]  # the scenario's, or the one given
         self.text: str = status["summary"]
         self.passed: bool = bool(status["checks_passed"])
         self.events: int = int(status["events"])
-        self.seed = seed
         if not keep:  # a temporary directory: it goes with the Result
             self._finalizer = weakref.finalize(self, shutil.rmtree, str(self.out_dir), True)
 
